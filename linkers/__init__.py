@@ -1,0 +1,1 @@
+"""Entity linking of Dutch news text to Wikidata (no Kafka, no Faust in here)."""
