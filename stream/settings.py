@@ -28,35 +28,69 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NIEUWSSTROOM_", frozen=True, extra="ignore")
 
     # Kafka and Faust
-    broker: str = Field("kafka://127.0.0.1:9092", description="Kafka bootstrap URL(s), comma-separated.")
+    broker: str = Field(
+        "kafka://127.0.0.1:9092", description="Kafka bootstrap URL(s), comma-separated."
+    )
     app_id: str = Field("nieuwsstroom", description="Faust app id (consumer group, table prefix).")
     topic_raw: str = Field("articles.raw", description="Input topic: raw Dutch articles.")
     topic_enriched: str = Field("articles.enriched", description="Output topic: enriched articles.")
-    topic_mentions: str = Field("entities.mentions", description="Output topic: one record per linked entity per article.")
-    topic_deadletter: str = Field("articles.deadletter", description="Dead-letter topic: rejected input with its reason.")
+    topic_mentions: str = Field(
+        "entities.mentions", description="Output topic: one record per linked entity per article."
+    )
+    topic_deadletter: str = Field(
+        "articles.deadletter", description="Dead-letter topic: rejected input with its reason."
+    )
     partitions: int = Field(4, ge=1, description="Partition count used when topics are created.")
-    replication_factor: int = Field(1, ge=1, description="Replication factor used when topics are created.")
-    data_dir: Path = Field(Path("./.nieuwsstroom-data"), description="Faust data directory (table state).")
+    replication_factor: int = Field(
+        1, ge=1, description="Replication factor used when topics are created."
+    )
+    data_dir: Path = Field(
+        Path("./.nieuwsstroom-data"), description="Faust data directory (table state)."
+    )
 
     # Web view
     web_host: str = Field("127.0.0.1", description="Address the web view binds to.")
-    web_port: int = Field(6066, ge=0, le=65535, description="Port of the web view (0 = pick a free one).")
+    web_port: int = Field(
+        6066, ge=0, le=65535, description="Port of the web view (0 = pick a free one)."
+    )
 
     # Translation
-    argos_model: Path | None = Field(None, description="Path to a .argosmodel to install and use (overrides installed packages).")
-    allow_test_model: bool = Field(True, description="Fall back to the bundled small test model when no official nl->en package is installed.")
+    argos_model: Path | None = Field(
+        None, description="Path to a .argosmodel to install and use (overrides installed packages)."
+    )
+    allow_test_model: bool = Field(
+        True,
+        description="Use the bundled small test model when no official nl->en package is found.",
+    )
     translate_threads: int = Field(2, ge=1, description="CTranslate2 intra-op threads.")
     translate_beam_size: int = Field(2, ge=1, description="Beam size for translation.")
-    batch_max_articles: int = Field(8, ge=1, description="Most articles translated together in one micro-batch.")
-    batch_window_s: float = Field(0.2, gt=0, description="Longest wait (seconds) to fill a micro-batch.")
-    translation_cache_size: int = Field(10_000, ge=0, description="Sentences kept in the translation cache (0 disables it).")
+    batch_max_articles: int = Field(
+        8, ge=1, description="Most articles translated together in one micro-batch."
+    )
+    batch_window_s: float = Field(
+        0.2, gt=0, description="Longest wait (seconds) to fill a micro-batch."
+    )
+    translation_cache_size: int = Field(
+        10_000, ge=0, description="Sentences kept in the translation cache (0 disables it)."
+    )
 
     # Linking
-    kb_path: Path | None = Field(None, description="SQLite knowledge base; default: the seed KB in the cache directory.")
-    link_threshold: float = Field(0.5, ge=0, le=1, description="Score below which a mention stays unlinked.")
-    wikidata_online: bool = Field(False, description="Look unknown names up on Wikidata (never on the hot path when off).")
-    wikidata_api_url: str = Field("https://www.wikidata.org/w/api.php", description="Wikidata API endpoint used for refresh and lookup.")
+    kb_path: Path | None = Field(
+        None, description="SQLite knowledge base; default: the seed KB in the cache directory."
+    )
+    link_threshold: float = Field(
+        0.5, ge=0, le=1, description="Score below which a mention stays unlinked."
+    )
+    wikidata_online: bool = Field(
+        False, description="Look unknown names up on Wikidata (never on the hot path when off)."
+    )
+    wikidata_api_url: str = Field(
+        "https://www.wikidata.org/w/api.php",
+        description="Wikidata API endpoint used for refresh and lookup.",
+    )
 
     # Misc
-    cache_dir: Path = Field(default_factory=default_cache_dir, description="Cache for Kafka jars, seed KB and models.")
+    cache_dir: Path = Field(
+        default_factory=default_cache_dir, description="Cache for Kafka jars, seed KB and models."
+    )
     log_level: str = Field("INFO", description="Log level of the worker.")

@@ -28,7 +28,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (demo_cmd, worker_cmd, io_cmd, broker_cmd, kb_cmd, link_cmd, models_cmd, translate_cmd):
+for module in (
+    demo_cmd,
+    worker_cmd,
+    io_cmd,
+    broker_cmd,
+    kb_cmd,
+    link_cmd,
+    models_cmd,
+    translate_cmd,
+):
     module.register(app)
 
 

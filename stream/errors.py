@@ -1,0 +1,45 @@
+"""Errors of the streaming side, rooted in one `NieuwsstroomError`.
+
+Every error that sends a message to the dead-letter topic names its `stage`,
+and its message carries the offending values, so the reason a consumer reads
+in the dead-letter headers is enough to fix the input.
+"""
+
+from __future__ import annotations
+
+
+class NieuwsstroomError(Exception):
+    """Base of every error nieuwsstroom raises on purpose."""
+
+
+class StageError(NieuwsstroomError):
+    """A message could not pass one pipeline stage; it goes to the dead-letter topic."""
+
+    stage = "internal"
+
+    def __init__(self, message: str, *, stage: str | None = None) -> None:
+        super().__init__(message)
+        if stage is not None:
+            self.stage = stage
+
+
+class DecodeError(StageError):
+    """The message value is empty, not UTF-8, or not JSON."""
+
+    stage = "decode"
+
+
+class InvalidArticleError(StageError):
+    """The value is JSON but breaks the `articles.raw` contract."""
+
+    stage = "validate"
+
+
+class UnsupportedLanguageError(StageError):
+    """The article is confidently not Dutch, so an nl->en model cannot translate it."""
+
+    stage = "language"
+
+
+class ConfigurationError(NieuwsstroomError):
+    """Start-up cannot continue: the message says what to set or install."""

@@ -1,0 +1,46 @@
+"""What the pipeline core hands back to the agent: one outcome per input message.
+
+Plain values with no Faust in them, so the core (`stream.pipeline`) is tested
+without a broker and the agent only has to send what it is given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class RawMessage:
+    """One consumed `articles.raw` message and where it came from."""
+
+    value: bytes | None
+    key: bytes | None
+    topic: str
+    partition: int
+    offset: int
+
+
+@dataclass(slots=True)
+class Enriched:
+    """An article that passed every stage: the enriched record and its mention records."""
+
+    message: RawMessage
+    article_id: str
+    record: dict[str, Any]
+    mentions: list[dict[str, Any]] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class DeadLetter:
+    """A message that failed a stage, with the reason that travels in the headers."""
+
+    message: RawMessage
+    stage: str
+    error_class: str
+    error_message: str
+    failed_at: str
+
+
+Outcome = Enriched | DeadLetter

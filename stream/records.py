@@ -1,0 +1,85 @@
+"""Decoding and validating `articles.raw` values (the producer contract).
+
+Raw bytes come in; either a validated article dict comes out or a
+`DecodeError`/`InvalidArticleError` whose message says exactly what is wrong
+(which field, what was found), because that text is what the producer reads in
+the dead-letter headers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from schemas import validator
+from stream.errors import DecodeError, InvalidArticleError
+
+MAX_MESSAGE_BYTES = 4 * 1024 * 1024
+
+
+def decode_article(value: bytes | None) -> dict[str, Any]:
+    """Parse and validate one raw message value into an article dict."""
+    if value is None or len(value) == 0:
+        raise DecodeError("Empty message: expected a JSON object with id, title and body")
+    if len(value) > MAX_MESSAGE_BYTES:
+        raise DecodeError(f"Message too large: {len(value)} bytes, limit {MAX_MESSAGE_BYTES}")
+    if not value.strip():
+        raise DecodeError("Message is only whitespace: expected a JSON object")
+    try:
+        value.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DecodeError(f"Message is not valid UTF-8: {exc.reason} at byte {exc.start}") from exc
+    try:
+        data = orjson.loads(value)
+    except orjson.JSONDecodeError as exc:
+        raise DecodeError(f"Message is not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise InvalidArticleError(
+            f"Expected a JSON object with id, title and body, got a JSON {_json_type(data)}"
+        )
+    errors = sorted(validator("raw").iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        by_field: dict[str, str] = {}
+        for error in errors:
+            by_field.setdefault(
+                "/".join(map(str, error.absolute_path)) + error.validator, _describe(error)
+            )
+        messages = list(dict.fromkeys(by_field.values()))
+        if any(e.validator in ("minLength", "pattern") for e in errors):
+            messages = _drop_blank_when_empty(messages)
+        raise InvalidArticleError("; ".join(messages[:5]))
+    return data
+
+
+def _drop_blank_when_empty(messages: list[str]) -> list[str]:
+    """An empty field also fails the not-blank pattern; report it once."""
+    empty = {m.removesuffix(" is empty") for m in messages if m.endswith(" is empty")}
+    return [
+        m
+        for m in messages
+        if not (m.endswith(" is blank") and m.removesuffix(" is blank") in empty)
+    ]
+
+
+def _describe(error: Any) -> str:
+    """One validation error as `field 'x': what is wrong`."""
+    where = ".".join(str(p) for p in error.absolute_path)
+    if error.validator == "required":
+        return f"missing required field: {error.message.split(' ')[0]}"
+    if error.validator == "pattern" and error.validator_value == "\\S":
+        return f"field {where!r} is blank"
+    if error.validator == "minLength":
+        return f"field {where!r} is empty"
+    if error.validator == "type":
+        return f"field {where!r} must be {error.validator_value}, got {_json_type(error.instance)}"
+    return f"field {where!r}: {error.message}" if where else error.message
+
+
+def _json_type(value: Any) -> str:
+    """The JSON name of a Python value's type, for error messages."""
+    names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
+    for py_type, name in names.items():
+        if isinstance(value, py_type):
+            return name
+    return "number" if isinstance(value, int | float) else type(value).__name__

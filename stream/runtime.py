@@ -1,0 +1,72 @@
+"""Builds the pipeline's heavy parts (translator, linker) from settings.
+
+Resolution happens at start-up, so a missing model or knowledge base is a clear
+start-up error, never a traceback deep in a worker; loading the weights happens
+in `warm_up`, off the event loop, before the worker reports ready.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from linkers.base import Document, Linker
+from stream.pipeline import ArticlePipeline
+from stream.settings import Settings
+from translators.base import Translator
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """The translator, the linker and the pipeline built over them."""
+
+    translator: Translator
+    linker: Linker
+    pipeline: ArticlePipeline
+    model_loaded: threading.Event = field(default_factory=threading.Event)
+    kb_loaded: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def translator_provenance(self) -> dict[str, Any]:
+        return self.translator.provenance
+
+    @property
+    def kb_provenance(self) -> dict[str, Any]:
+        return self.linker.provenance
+
+    def warm_up(self) -> None:
+        """Load model weights and the knowledge base now rather than on the first article."""
+        started = time.perf_counter()
+        self.translator.translate_batch(["Goedemorgen."])
+        self.model_loaded.set()
+        self.linker.link(Document("Nederland", "Amsterdam ligt in Nederland."))
+        self.kb_loaded.set()
+        log.info("Model and knowledge base loaded in %.1fs", time.perf_counter() - started)
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    """Resolve the model and the knowledge base (fast); raise a clear error if missing."""
+    from linkers import build_linker
+    from linkers.seed import ensure_seed_kb
+    from translators.factory import build_translator, translate_articles
+
+    translator = build_translator(
+        model_path=settings.argos_model,
+        allow_test_model=settings.allow_test_model,
+        threads=settings.translate_threads,
+        beam_size=settings.translate_beam_size,
+        cache_size=settings.translation_cache_size,
+    )
+    kb_path = settings.kb_path or ensure_seed_kb(settings.cache_dir)
+    linker = build_linker(kb_path, settings.link_threshold)
+
+    def translate_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        return translate_articles(translator, pairs)
+
+    pipeline = ArticlePipeline(translate_pairs, linker, translator.provenance)
+    return Runtime(translator, linker, pipeline)
