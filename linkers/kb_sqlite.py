@@ -1,0 +1,305 @@
+"""The offline knowledge base: one SQLite file (standard library only).
+
+Tables: `entities` (one row per QID), `aliases` (normalised surface forms ->
+QID, indexed for O(log n) lookups and streamed whole into the mention matcher)
+and `meta` (source, build date, counts). Parameterised SQL only, no module
+globals, and nothing here ever touches the network: refreshing from Wikidata
+is `wikidata_client.py`'s job, done explicitly, never on a lookup.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from linkers.errors import KnowledgeBaseError
+from linkers.normalize import normalize_alias
+
+SCHEMA_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS entities (
+    qid TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    label_nl TEXT NOT NULL DEFAULT '',
+    label_en TEXT NOT NULL DEFAULT '',
+    description_nl TEXT NOT NULL DEFAULT '',
+    description_en TEXT NOT NULL DEFAULT '',
+    prior REAL NOT NULL DEFAULT 0,
+    sitelinks INTEGER NOT NULL DEFAULT 0,
+    instance_of TEXT NOT NULL DEFAULT '[]',
+    country TEXT
+);
+CREATE TABLE IF NOT EXISTS aliases (
+    alias TEXT NOT NULL,
+    alias_norm TEXT NOT NULL,
+    qid TEXT NOT NULL REFERENCES entities(qid),
+    lang TEXT NOT NULL,
+    source TEXT NOT NULL,
+    weight REAL NOT NULL,
+    PRIMARY KEY (alias_norm, qid, lang)
+);
+CREATE INDEX IF NOT EXISTS aliases_qid ON aliases(qid);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRecord:
+    """One knowledge-base entity; `prior` is a popularity score in [0, 1]."""
+
+    qid: str
+    type: str
+    label_nl: str = ""
+    label_en: str = ""
+    description_nl: str = ""
+    description_en: str = ""
+    prior: float = 0.0
+    sitelinks: int = 0
+    instance_of: tuple[str, ...] = ()
+    country: str | None = None
+
+    @property
+    def label(self) -> str:
+        """English label first: the enriched output is English."""
+        return self.label_en or self.label_nl or self.qid
+
+    @property
+    def description(self) -> str:
+        return self.description_en or self.description_nl
+
+
+@dataclass(frozen=True, slots=True)
+class AliasRecord:
+    """A surface form of an entity; `weight` in [0, 1] says how much to trust it."""
+
+    alias: str
+    qid: str
+    lang: str
+    source: str
+    weight: float
+
+    @property
+    def alias_norm(self) -> str:
+        return normalize_alias(self.alias)
+
+
+_ENTITY_COLUMNS = (
+    "qid, type, label_nl, label_en, description_nl, description_en, "
+    "prior, sitelinks, instance_of, country"
+)
+
+
+def _entity_from_row(row: tuple[Any, ...]) -> EntityRecord:
+    return EntityRecord(
+        qid=row[0],
+        type=row[1],
+        label_nl=row[2],
+        label_en=row[3],
+        description_nl=row[4],
+        description_en=row[5],
+        prior=float(row[6]),
+        sitelinks=int(row[7]),
+        instance_of=tuple(json.loads(row[8])),
+        country=row[9],
+    )
+
+
+class KnowledgeBase:
+    """SQLite-backed entities and aliases; safe to share between threads (one lock)."""
+
+    def __init__(self, path: Path, *, create: bool = False) -> None:
+        self.path = Path(path)
+        if not create and not self.path.is_file():
+            raise KnowledgeBaseError(
+                f"Knowledge base not found: {self.path} (build one with `nieuwsstroom kb build`)"
+            )
+        if create:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        try:
+            self._conn = sqlite3.connect(str(self.path), check_same_thread=False)
+            if create:
+                self._conn.executescript(_SCHEMA)
+                self._conn.execute(
+                    "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
+                    (SCHEMA_VERSION,),
+                )
+                self._conn.commit()
+            version = self.meta().get("schema_version")
+        except sqlite3.DatabaseError as exc:
+            raise KnowledgeBaseError(f"Cannot open knowledge base {self.path}: {exc}") from exc
+        if version != SCHEMA_VERSION:
+            raise KnowledgeBaseError(
+                f"Knowledge base {self.path} has schema {version!r}, expected {SCHEMA_VERSION!r}"
+            )
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> KnowledgeBase:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------------------------
+    def upsert_entities(self, records: Iterable[EntityRecord]) -> int:
+        """Insert or update; empty new fields keep the stored value (a refresh never blanks)."""
+        rows = [
+            (
+                r.qid, r.type, r.label_nl, r.label_en, r.description_nl, r.description_en,
+                r.prior, r.sitelinks, json.dumps(list(r.instance_of)), r.country,
+            )
+            for r in records
+        ]
+        sql = f"""
+            INSERT INTO entities({_ENTITY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)
+            ON CONFLICT(qid) DO UPDATE SET
+              type = excluded.type,
+              label_nl = COALESCE(NULLIF(excluded.label_nl, ''), label_nl),
+              label_en = COALESCE(NULLIF(excluded.label_en, ''), label_en),
+              description_nl = COALESCE(NULLIF(excluded.description_nl, ''), description_nl),
+              description_en = COALESCE(NULLIF(excluded.description_en, ''), description_en),
+              prior = MAX(prior, excluded.prior),
+              sitelinks = MAX(sitelinks, excluded.sitelinks),
+              instance_of = CASE WHEN excluded.instance_of = '[]' THEN instance_of
+                                 ELSE excluded.instance_of END,
+              country = COALESCE(excluded.country, country)
+        """
+        with self._lock:
+            self._conn.executemany(sql, rows)
+            self._conn.commit()
+        return len(rows)
+
+    def add_aliases(self, records: Iterable[AliasRecord]) -> int:
+        """Add surface forms; a repeated (alias, qid, lang) keeps the higher weight."""
+        rows = [
+            (r.alias, r.alias_norm, r.qid, r.lang, r.source, r.weight)
+            for r in records
+            if r.alias_norm
+        ]
+        sql = """
+            INSERT INTO aliases(alias, alias_norm, qid, lang, source, weight) VALUES (?,?,?,?,?,?)
+            ON CONFLICT(alias_norm, qid, lang) DO UPDATE SET
+              weight = MAX(weight, excluded.weight),
+              source = CASE WHEN excluded.weight > weight THEN excluded.source ELSE source END
+        """
+        with self._lock:
+            self._conn.executemany(sql, rows)
+            self._conn.commit()
+        return len(rows)
+
+    def set_meta(self, values: dict[str, str]) -> None:
+        with self._lock:
+            self._conn.executemany(
+                "INSERT INTO meta(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                list(values.items()),
+            )
+            self._conn.commit()
+
+    def finish_build(self, source: str) -> None:
+        """Record source, build date and counts: what `provenance` reports downstream."""
+        counts = self.counts()
+        self.set_meta(
+            {
+                "source": source,
+                "build_date": datetime.now(UTC).isoformat(timespec="seconds"),
+                "entity_count": str(counts["entities"]),
+                "alias_count": str(counts["aliases"]),
+            }
+        )
+
+    # -- reading ---------------------------------------------------------------------------
+    def meta(self) -> dict[str, str]:
+        with self._lock:
+            return dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
+
+    def counts(self) -> dict[str, int]:
+        with self._lock:
+            entities = self._conn.execute("SELECT COUNT(*) FROM entities").fetchone()[0]
+            aliases = self._conn.execute("SELECT COUNT(*) FROM aliases").fetchone()[0]
+            by_type = dict(
+                self._conn.execute("SELECT type, COUNT(*) FROM entities GROUP BY type").fetchall()
+            )
+        return {"entities": entities, "aliases": aliases, **{f"type_{k}": v for k, v in by_type.items()}}
+
+    def entity(self, qid: str) -> EntityRecord | None:
+        return self.entities([qid]).get(qid)
+
+    def entities(self, qids: Iterable[str]) -> dict[str, EntityRecord]:
+        wanted = sorted(set(qids))
+        out: dict[str, EntityRecord] = {}
+        with self._lock:
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                for row in self._conn.execute(
+                    f"SELECT {_ENTITY_COLUMNS} FROM entities WHERE qid IN ({marks})", chunk
+                ):
+                    out[row[0]] = _entity_from_row(row)
+        return out
+
+    def lookup(self, name: str) -> list[AliasRecord]:
+        """Aliases whose normalised form equals `name`'s (index lookup), best weight first."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT alias, qid, lang, source, weight FROM aliases WHERE alias_norm = ? "
+                "ORDER BY weight DESC, qid",
+                (normalize_alias(name),),
+            ).fetchall()
+        return [AliasRecord(*row) for row in rows]
+
+    def aliases_of(self, qid: str) -> list[AliasRecord]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT alias, qid, lang, source, weight FROM aliases WHERE qid = ? "
+                "ORDER BY weight DESC, lang",
+                (qid,),
+            ).fetchall()
+        return [AliasRecord(*row) for row in rows]
+
+    def iter_aliases(self, batch: int = 5000) -> Iterator[AliasRecord]:
+        """Every alias, streamed in batches (the matcher is built from this)."""
+        last = ("", "", "")
+        while True:
+            with self._lock:
+                rows = self._conn.execute(
+                    "SELECT alias, qid, lang, source, weight, alias_norm FROM aliases "
+                    "WHERE (alias_norm, qid, lang) > (?, ?, ?) "
+                    "ORDER BY alias_norm, qid, lang LIMIT ?",
+                    (*last, batch),
+                ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield AliasRecord(*row[:5])
+            last = (rows[-1][5], rows[-1][1], rows[-1][2])
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """Source, build date and size, as recorded in every enriched article."""
+        meta = self.meta()
+        return {
+            "kb_path": str(self.path),
+            "kb_source": meta.get("source", "unknown"),
+            "kb_build_date": meta.get("build_date", "unknown"),
+            "kb_entities": int(meta.get("entity_count", 0)),
+            "kb_aliases": int(meta.get("alias_count", 0)),
+            "kb_schema": meta.get("schema_version", "?"),
+        }

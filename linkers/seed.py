@@ -1,0 +1,264 @@
+"""Build the seed knowledge base from the public-domain data bundled in `data/seed/`.
+
+The seed gives the pipeline real Wikidata QIDs with no network and no dump:
+Natural Earth countries and populated places (public domain) and a short list
+of verified people, organisations and places. `ensure_seed_kb` caches the built
+SQLite file and rebuilds it only when the bundled data or this builder change
+(a fingerprint in `meta`), so start-up is a file open when cached.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import math
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from linkers.errors import KnowledgeBaseError
+from linkers.kb_sqlite import AliasRecord, EntityRecord, KnowledgeBase
+from linkers.normalize import normalize_alias
+
+SEED_DIR = Path(__file__).parent / "data" / "seed"
+COMMON_WORDS_FILE = Path(__file__).parent / "data" / "nl_common_words.txt"
+#: Bump when the build logic changes, so cached seed KBs are rebuilt.
+SEED_BUILD_VERSION = "3"
+
+COUNTRIES = "naturalearth_10m_countries_qid_nl_en.csv"
+PLACES_50M = "naturalearth_50m_populated_places_qid_nl_en.csv"
+PLACES_10M = "naturalearth_10m_populated_places_v4_qid_en.csv"
+VERIFIED = "verified_entities.tsv"
+EXTRA_ALIASES = "extra_aliases.tsv"
+
+# Natural Earth's ADM0NAME spellings that differ from the country file's names.
+_ADM0_FIXES = {"Necw Zealand": "New Zealand", "Curacao": "Curaçao", "Macedonia": "North Macedonia"}
+
+
+def load_common_words(path: Path = COMMON_WORDS_FILE) -> frozenset[str]:
+    """Normalised Dutch words that are not names (see the file's header)."""
+    words = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            words.add(normalize_alias(line))
+    return frozenset(words)
+
+
+def _pop_score(pop: str, scale: float) -> float:
+    try:
+        value = float(pop)
+    except ValueError:
+        return 0.0
+    return min(1.0, math.log10(value + 1) / scale) if value > 0 else 0.0
+
+
+@dataclass
+class _Draft:
+    """An entity being assembled from several files before it is written once."""
+
+    record: EntityRecord
+    aliases: list[AliasRecord] = field(default_factory=list)
+
+
+def _alt_names(value: str) -> Iterator[str]:
+    """NAMEALT holds 'A|B' or 'Name, Region' lists; 'Formerly X' is history, not an alias."""
+    for part in value.replace("|", ",").split(","):
+        part = part.strip()
+        if part and not part.lower().startswith("formerly"):
+            yield part
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+class SeedBuilder:
+    """Reads the seed folder and writes entities and aliases into a KnowledgeBase."""
+
+    def __init__(self, seed_dir: Path = SEED_DIR, common_words: frozenset[str] | None = None):
+        self.seed_dir = seed_dir
+        self.common_words = load_common_words() if common_words is None else common_words
+        self.drafts: dict[str, _Draft] = {}
+        self.country_by_name: dict[str, str] = {}
+
+    def _alias(self, qid: str, name: str, lang: str, source: str, weight: float) -> None:
+        if name.strip():
+            self.drafts[qid].aliases.append(AliasRecord(name.strip(), qid, lang, source, weight))
+
+    def _place_alias_ok(self, name: str) -> bool:
+        """Short or ordinary-word place names ('Van', 'Hof', 'Bo') would fire on plain Dutch."""
+        norm = normalize_alias(name)
+        return len(norm) >= 4 and norm not in self.common_words
+
+    def add_countries(self) -> None:
+        for row in _read_csv(self.seed_dir / COUNTRIES):
+            qid = row["WIKIDATAID"].strip()
+            if not qid:
+                continue
+            kind = row["TYPE"].lower()
+            self.drafts[qid] = _Draft(
+                EntityRecord(
+                    qid=qid,
+                    type="LOC",
+                    label_nl=row["NAME_NL"],
+                    label_en=row["NAME_EN"],
+                    description_en=f"{kind} in {row['CONTINENT']}",
+                    prior=0.6 + 0.4 * _pop_score(row["POP_EST"], 9.0),
+                    country=qid,
+                )
+            )
+            self._alias(qid, row["NAME_NL"], "nl", "naturalearth", 1.0)
+            self._alias(qid, row["NAME_EN"], "en", "naturalearth", 1.0)
+            for col in ("ADMIN", "NAME_LONG", "FORMAL_EN"):
+                self._alias(qid, row[col], "en", "naturalearth", 0.9)
+            for col in ("NAME_EN", "ADMIN", "NAME_LONG", "SOVEREIGNT"):
+                self.country_by_name.setdefault(row[col], qid)
+
+    def _country_of(self, adm0: str) -> str | None:
+        return self.country_by_name.get(_ADM0_FIXES.get(adm0, adm0))
+
+    def add_places(self) -> None:
+        """50m places (Dutch names) first; the 10m file adds smaller places, English only."""
+        for row in _read_csv(self.seed_dir / PLACES_50M):
+            qid = row["WIKIDATAID"].strip()
+            if not qid or qid in self.drafts:
+                continue
+            capital = row["ADM0CAP"] == "1"
+            self.drafts[qid] = _Draft(
+                EntityRecord(
+                    qid=qid,
+                    type="LOC",
+                    label_nl=row["NAME_NL"] or row["NAME_EN"],
+                    label_en=row["NAME_EN"],
+                    description_en=(
+                        f"capital of {row['ADM0NAME']}" if capital
+                        else f"city in {row['ADM0NAME']}"
+                    ),
+                    prior=0.3 + 0.5 * _pop_score(row["POP_MAX"], 7.5) + (0.1 if capital else 0),
+                    country=self._country_of(row["ADM0NAME"]),
+                )
+            )
+            self._alias(qid, row["NAME_NL"], "nl", "naturalearth", 1.0)
+            self._alias(qid, row["NAME_EN"], "en", "naturalearth", 1.0)
+            for name in [row["NAME"], *_alt_names(row["NAMEALT"])]:
+                if self._place_alias_ok(name):
+                    self._alias(qid, name, "en", "naturalearth", 0.9)
+
+        rows = _read_csv(self.seed_dir / PLACES_10M)
+        seen: dict[str, int] = {}
+        for row in rows:
+            if row["wikidataid"].strip():
+                seen[row["wikidataid"].strip()] = seen.get(row["wikidataid"].strip(), 0) + 1
+        for row in rows:
+            qid = row["wikidataid"].strip()
+            # The README: a few QIDs name two places in this release; trust neither.
+            if not qid or seen[qid] > 1:
+                continue
+            names = [row["NAME_EN"], row["NAME"], *_alt_names(row["NAMEALT"])]
+            if qid not in self.drafts:
+                self.drafts[qid] = _Draft(
+                    EntityRecord(
+                        qid=qid,
+                        type="LOC",
+                        label_en=row["NAME_EN"],
+                        label_nl=row["NAME_EN"],
+                        description_en=f"populated place in {row['ADM0NAME']}",
+                        prior=0.2 + 0.4 * _pop_score(row["POP_MAX"], 7.5),
+                        country=self._country_of(row["ADM0NAME"]),
+                    )
+                )
+            for name in names:
+                if self._place_alias_ok(name):
+                    self._alias(qid, name, "en", "naturalearth", 0.8)
+
+    def add_verified(self) -> None:
+        for row in _read_csv_tsv(self.seed_dir / VERIFIED):
+            qid = row["qid"].strip()
+            old = self.drafts.get(qid)
+            self.drafts[qid] = _Draft(
+                EntityRecord(
+                    qid=qid,
+                    type=row["type"],
+                    label_nl=row["label_nl"],
+                    label_en=row["label_en"],
+                    description_en=row["description_en"],
+                    prior=0.9,
+                    country=old.record.country if old else None,
+                ),
+                old.aliases if old else [],
+            )
+            self._alias(qid, row["label_nl"], "nl", "verified", 1.0)
+            self._alias(qid, row["label_en"], "en", "verified", 1.0)
+            for lang in ("nl", "en"):
+                for name in row[f"aliases_{lang}"].split("|"):
+                    self._alias(qid, name, lang, "verified", 1.0)
+
+    def add_extra_aliases(self) -> None:
+        lines = (self.seed_dir / EXTRA_ALIASES).read_text(encoding="utf-8").splitlines()
+        body = [line for line in lines if line.strip() and not line.startswith("#")]
+        for line in body[1:]:
+            qid, alias, lang, _why = line.split("\t")
+            if qid not in self.drafts:
+                raise KnowledgeBaseError(
+                    f"{EXTRA_ALIASES}: {qid} ({alias!r}) is in no seed data file; "
+                    "add QIDs only with a source"
+                )
+            self._alias(qid, alias, lang, "curated", 1.0)
+
+    def build(self, kb: KnowledgeBase) -> None:
+        self.add_countries()
+        self.add_places()
+        self.add_verified()
+        self.add_extra_aliases()
+        kb.upsert_entities(d.record for d in self.drafts.values())
+        kb.add_aliases(a for d in self.drafts.values() for a in d.aliases)
+
+
+def _read_csv_tsv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+def seed_fingerprint(seed_dir: Path = SEED_DIR) -> str:
+    """Hash of the bundled data, the common-word list and the builder version."""
+    digest = hashlib.sha256(SEED_BUILD_VERSION.encode())
+    for path in sorted([*seed_dir.iterdir(), COMMON_WORDS_FILE]):
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def build_seed_kb(out: Path, seed_dir: Path = SEED_DIR) -> Path:
+    """Write a fresh seed KB at `out` (atomically: built beside it, then renamed)."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=out.name + ".", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()
+    try:
+        with KnowledgeBase(tmp, create=True) as kb:
+            SeedBuilder(seed_dir).build(kb)
+            kb.set_meta({"seed_fingerprint": seed_fingerprint(seed_dir)})
+            kb.finish_build("seed: Natural Earth + verified_entities.tsv")
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out
+
+
+def ensure_seed_kb(cache_dir: Path) -> Path:
+    """The seed KB in `cache_dir/kb/seed.sqlite`, built if missing or outdated."""
+    path = Path(cache_dir) / "kb" / "seed.sqlite"
+    if path.is_file():
+        try:
+            with KnowledgeBase(path) as kb:
+                if kb.meta().get("seed_fingerprint") == seed_fingerprint():
+                    return path
+        except KnowledgeBaseError:
+            pass  # corrupt or old schema: rebuild below
+    return build_seed_kb(path)
