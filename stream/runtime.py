@@ -70,3 +70,12 @@ def build_runtime(settings: Settings) -> Runtime:
 
     pipeline = ArticlePipeline(translate_pairs, linker, translator.provenance)
     return Runtime(translator, linker, pipeline)
+
+
+def describe_runtime(settings: Settings) -> dict[str, dict[str, Any]]:
+    """Resolve (and on first run install) model and knowledge base; say which are used."""
+    runtime = build_runtime(settings)
+    return {
+        "translator": runtime.translator_provenance,
+        "knowledge_base": runtime.kb_provenance,
+    }

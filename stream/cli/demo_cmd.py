@@ -1,9 +1,128 @@
-"""Placeholder: registers no command yet."""
+"""`nieuwsstroom demo`: the pipeline on the bundled samples (or a file), end to end."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+TEST_MODEL_BANNER = """
+!!! Translating with the SMALL TEST MODEL bundled with nieuwsstroom.
+!!! It was trained on LibreOffice help text to exercise the real Argos/CTranslate2
+!!! path; it translates software text passably and news badly. For real use install
+!!! the official model:   argospm install translate-nl_en
+!!! or point at a file:    nieuwsstroom models install PATH.argosmodel
+"""
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    """Add `demo`."""
+
+    @app.command()
+    def demo(
+        input: Annotated[
+            Path | None,
+            typer.Option("--input", help="File with one raw message value per line (bytes as is)."),
+        ] = None,
+        output: Annotated[
+            Path | None, typer.Option("--output", help="Write enriched records as JSON lines.")
+        ] = None,
+        deadletter: Annotated[
+            Path | None, typer.Option("--deadletter", help="Write dead letters as JSON lines.")
+        ] = None,
+        broker: Annotated[
+            str | None,
+            typer.Option("--broker", help="Use this Kafka (e.g. kafka://host:9092) instead."),
+        ] = None,
+        serve: Annotated[
+            bool, typer.Option("--serve", help="Keep broker, worker and web view running.")
+        ] = False,
+        web_port: Annotated[
+            int | None, typer.Option("--web-port", help="Port of the worker's web view.")
+        ] = None,
+        timeout: Annotated[
+            float, typer.Option("--timeout", help="Give up after this many idle seconds.")
+        ] = 900.0,
+    ) -> None:
+        """Run broker + worker, produce the articles, wait for every outcome, summarise."""
+        from stream.demo import SAMPLE_ARTICLES, DemoResult, run_demo
+        from stream.errors import NieuwsstroomError
+        from stream.kafka_io import read_lines
+        from stream.runtime import describe_runtime
+        from stream.settings import Settings
+
+        settings = Settings()
+        source = input or SAMPLE_ARTICLES
+        with source.open("rb") as handle:
+            values = list(read_lines(handle))
+        try:
+            described = describe_runtime(settings)
+        except NieuwsstroomError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from exc
+        typer.echo(f"Translator: {described['translator']}")
+        typer.echo(f"Knowledge base: {described['knowledge_base']}")
+        if described["translator"].get("test_model"):
+            typer.secho(TEST_MODEL_BANNER, fg=typer.colors.YELLOW, err=True)
+
+        def report(result: DemoResult) -> None:
+            _write_jsonl(output, result.enriched)
+            _write_jsonl(deadletter, result.deadletters)
+            _print_summary(result, source)
+
+        try:
+            result = run_demo(
+                settings,
+                values,
+                broker=broker,
+                web_port=web_port,
+                serve=serve,
+                timeout_s=timeout,
+                report=report,
+                say=typer.echo,
+            )
+        except NieuwsstroomError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from exc
+        if result.missing:
+            typer.echo(f"error: {len(result.missing)} messages not accounted for", err=True)
+            raise typer.Exit(1)
+
+
+def _write_jsonl(path: Path | None, records: list[dict[str, Any]]) -> None:
+    import orjson
+
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        for record in records:
+            handle.write(orjson.dumps(record) + b"\n")
+
+
+def _print_summary(result: Any, source: Path) -> None:
+    out = sys.stdout
+    out.write(
+        f"\n== nieuwsstroom demo: {len(result.produced)} messages from {source.name} -> "
+        f"{len(result.enriched)} enriched, {len(result.deadletters)} dead-lettered, "
+        f"{len(result.missing)} missing ({result.seconds:.1f}s)\n"
+    )
+    for record in result.enriched:
+        qids = ", ".join(f"{e['label']} ({e['qid']})" for e in record["entities"][:12])
+        more = len(record["entities"]) - 12
+        first_en = record["body_en"].split("\n\n")[0][:160]
+        out.write(f"\n* {record['id']}: {len(record['entities'])} entities, ")
+        out.write(f"{len(record['unlinked'])} unlinked names\n")
+        out.write(f"  EN: {first_en}\n")
+        out.write(f"  entities: {qids}{f' (+{more} more)' if more > 0 else ''}\n")
+        unlinked = ", ".join(u["text"] for u in record["unlinked"][:10])
+        if unlinked:
+            out.write(f"  unlinked: {unlinked}\n")
+    for letter in result.deadletters:
+        out.write(
+            f"\n! dead letter (offset {letter['source_offset']}): stage={letter['stage']} "
+            f"{letter['error_class']}: {letter['error_message']}\n"
+        )
+    out.flush()

@@ -1,9 +1,80 @@
-"""Placeholder: registers no command yet."""
+"""`nieuwsstroom produce` and `nieuwsstroom consume`: put articles on Kafka, read results."""
 
 from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    """Add `produce` and `consume`."""
+
+    @app.command()
+    def produce(
+        file: Annotated[str, typer.Argument(help="File with one message value per line, or -.")],
+        topic: Annotated[str | None, typer.Option("--topic", help="Default: articles.raw.")] = None,
+        broker: Annotated[str | None, typer.Option("--broker", help="Kafka URL.")] = None,
+    ) -> None:
+        """Send each line of FILE (bytes as they are) as one message; key = article id."""
+        import asyncio
+
+        from stream.kafka_io import produce_values, read_lines
+        from stream.settings import Settings
+        from stream.topics import bootstrap_servers
+
+        settings = Settings(**({"broker": broker} if broker else {}))
+        target = topic or settings.topic_raw
+        if file == "-":
+            values = list(read_lines(sys.stdin.buffer))
+        else:
+            with Path(file).open("rb") as handle:
+                values = list(read_lines(handle))
+        produced = asyncio.run(produce_values(bootstrap_servers(settings.broker), target, values))
+        partitions = sorted({p.partition for p in produced})
+        typer.echo(f"Produced {len(produced)} messages to {target} (partitions {partitions})")
+
+    @app.command()
+    def consume(
+        topic: Annotated[str, typer.Argument(help="Topic to read, e.g. articles.enriched.")],
+        from_beginning: Annotated[bool, typer.Option("--from-beginning")] = False,
+        max: Annotated[int | None, typer.Option("--max", help="Stop after N messages.")] = None,
+        timeout: Annotated[
+            float | None, typer.Option("--timeout", help="Stop after N idle seconds.")
+        ] = None,
+        broker: Annotated[str | None, typer.Option("--broker", help="Kafka URL.")] = None,
+    ) -> None:
+        """Print messages as JSON lines; dead letters as their JSON view (reason + original)."""
+        import asyncio
+
+        import orjson
+
+        from stream.kafka_io import consume as consume_topic
+        from stream.publish import dead_letter_view
+        from stream.settings import Settings
+        from stream.topics import bootstrap_servers
+
+        settings = Settings(**({"broker": broker} if broker else {}))
+
+        async def run() -> None:
+            async for message in consume_topic(
+                bootstrap_servers(settings.broker),
+                [topic],
+                from_beginning=from_beginning,
+                max_messages=max,
+                idle_timeout_s=timeout,
+            ):
+                if topic == settings.topic_deadletter:
+                    line = orjson.dumps(
+                        dead_letter_view(message.value, message.key, message.headers)
+                    )
+                else:
+                    line = message.value or b"null"
+                sys.stdout.buffer.write(line + b"\n")
+                sys.stdout.buffer.flush()
+
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(run())

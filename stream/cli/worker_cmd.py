@@ -1,9 +1,47 @@
-"""Placeholder: registers no command yet."""
+"""`nieuwsstroom worker`: run the Faust agents and the web view."""
 
 from __future__ import annotations
+
+from typing import Annotated
 
 import typer
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    """Add `worker`."""
+
+    @app.command()
+    def worker(
+        broker: Annotated[
+            str | None, typer.Option("--broker", help="Kafka URL (default: NIEUWSSTROOM_BROKER).")
+        ] = None,
+        web_port: Annotated[int | None, typer.Option("--web-port", help="Web view port.")] = None,
+        loglevel: Annotated[str | None, typer.Option("--loglevel", help="Log level.")] = None,
+    ) -> None:
+        """Consume articles.raw, enrich, publish; serve /health, /ready, /metrics, /dashboard."""
+        import asyncio
+
+        import faust
+
+        from stream.app import create_app
+        from stream.errors import NieuwsstroomError
+        from stream.runtime import build_runtime
+        from stream.settings import Settings
+        from stream.topics import ensure_topics
+
+        overrides = {"broker": broker, "web_port": web_port, "log_level": loglevel}
+        settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
+        try:
+            runtime = build_runtime(settings)
+            asyncio.run(ensure_topics(settings))
+        except NieuwsstroomError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from exc
+        except OSError as exc:
+            typer.echo(f"error: cannot reach Kafka at {settings.broker}: {exc}", err=True)
+            raise typer.Exit(2) from exc
+        asyncio.set_event_loop(asyncio.new_event_loop())
+        faust_app = create_app(settings, runtime)
+        faust.Worker(
+            faust_app, loglevel=settings.log_level.lower(), web_port=settings.web_port
+        ).execute_from_commandline()

@@ -1,0 +1,129 @@
+"""Plain aiokafka producing and consuming, shared by the CLI, the demo and tests.
+
+Producing keeps each input line's bytes as they are (the line terminator is the
+only thing removed) and keys a message by its article id when the line is a
+JSON object with a string `id`, so an article's updates stay in one partition.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import orjson
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+
+@dataclass(frozen=True, slots=True)
+class Produced:
+    """Where one produced message landed."""
+
+    partition: int
+    offset: int
+    key: bytes | None
+
+
+def read_lines(stream: BinaryIO) -> Iterator[bytes]:
+    """Each line's bytes without its terminator (LF or CRLF); a final newline ends the file."""
+    for line in stream:
+        if line.endswith(b"\n"):
+            line = line[:-1]
+            if line.endswith(b"\r"):
+                line = line[:-1]
+        yield line
+
+
+def article_key(value: bytes) -> bytes | None:
+    """The article id as key, when the value is a JSON object with a string id."""
+    try:
+        data = orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return None
+    if isinstance(data, dict) and isinstance(data.get("id"), str) and data["id"]:
+        return data["id"].encode("utf-8")
+    return None
+
+
+async def produce_values(bootstrap: str, topic: str, values: Iterable[bytes]) -> list[Produced]:
+    """Send each value as one message; return where each landed (acks=all)."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    await producer.start()
+    try:
+        pending = []
+        for value in values:
+            key = article_key(value)
+            pending.append((key, await producer.send(topic, value=value, key=key)))
+        results = []
+        for key, future in pending:
+            metadata = await future
+            results.append(Produced(metadata.partition, metadata.offset, key))
+        return results
+    finally:
+        await producer.stop()
+
+
+@dataclass(frozen=True, slots=True)
+class Consumed:
+    """One consumed message with its headers."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    headers: tuple[tuple[str, bytes], ...]
+
+
+async def consume(
+    bootstrap: str,
+    topics: list[str],
+    *,
+    from_beginning: bool = True,
+    max_messages: int | None = None,
+    idle_timeout_s: float | None = None,
+) -> AsyncIterator[Consumed]:
+    """Read topics without a consumer group (nothing committed, nothing disturbed)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partitions = []
+        for topic in topics:
+            for _ in range(50):  # metadata for a just-created topic can lag a moment
+                found = consumer.partitions_for_topic(topic)
+                if found:
+                    break
+                await consumer.topics()  # refreshes cluster metadata
+                await asyncio.sleep(0.1)
+            partitions += [TopicPartition(topic, p) for p in sorted(found or ())]
+        consumer.assign(partitions)
+        if from_beginning:
+            await consumer.seek_to_beginning(*partitions)
+        else:
+            await consumer.seek_to_end(*partitions)
+        count = 0
+        last_message = time.monotonic()
+        while max_messages is None or count < max_messages:
+            batch = await consumer.getmany(timeout_ms=200)
+            if not batch:
+                if idle_timeout_s is not None and time.monotonic() - last_message > idle_timeout_s:
+                    return
+                continue
+            last_message = time.monotonic()
+            for records in batch.values():
+                for record in records:
+                    yield Consumed(
+                        record.topic,
+                        record.partition,
+                        record.offset,
+                        record.key,
+                        record.value,
+                        tuple(record.headers or ()),
+                    )
+                    count += 1
+                    if max_messages is not None and count >= max_messages:
+                        return
+    finally:
+        await consumer.stop()
