@@ -53,7 +53,8 @@ def build_runtime(settings: Settings) -> Runtime:
     """Resolve the model and the knowledge base (fast); raise a clear error if missing."""
     from linkers import build_linker
     from linkers.seed import ensure_seed_kb
-    from translators.factory import build_translator, translate_articles
+    from translators.articles import translate_articles
+    from translators.factory import build_translator
 
     translator = build_translator(
         model_path=settings.argos_model,
