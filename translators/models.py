@@ -317,3 +317,22 @@ def install_online(packages_dir: Path | None = None) -> Path:
     except Exception as exc:  # networking raises bare Exception
         raise OnlineInstallError(f"download of {best} failed: {exc}") from exc
     return install_archive(archive, packages_dir)
+
+
+def preview_choice(
+    *, model_path: Path | None, allow_test_model: bool, packages_dir: Path | None = None
+) -> tuple[Source | None, str]:
+    """What `resolve_model` would pick, without installing anything (for `models list`).
+
+    Returns (source, human description); source is None when no model would be found.
+    """
+    if model_path is not None:
+        return "explicit", f"{model_path} (given by --model / NIEUWSSTROOM_ARGOS_MODEL)"
+    official = find_official(packages_dir)
+    if official is not None:
+        return "official", f"{package_name(official)} {official.package_version} (installed)"
+    bundled = bundled_test_model() if allow_test_model else None
+    if bundled is not None:
+        return "test", f"bundled TEST model {bundled.name} (small; news translations are poor)"
+    reason = "test model not allowed" if not allow_test_model else "no bundled test model"
+    return None, f"none: no official nl->en package installed and {reason}"

@@ -1,9 +1,101 @@
-"""Placeholder: registers no command yet."""
+"""`nieuwsstroom translate`: Dutch lines in, English lines out, one for one.
+
+The contract scripts rely on: exactly one output line per input line, in the
+same order, empty lines stay empty. Each line is a sentence or a paragraph;
+it is split into sentences and translated with the same translator (model
+resolution, batching, cache) as the worker. Messages go to stderr, so stdout
+holds only the translation.
+"""
 
 from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, TextIO
 
 import typer
 
 
+def _lines(stream: TextIO) -> Iterator[str]:
+    """Input lines without their line ending; only "\\n" ends a line ("\\r\\n" too)."""
+    for raw in stream:
+        yield raw.removesuffix("\n").removesuffix("\r")
+
+
+def _chunks(lines: Iterator[str], size: int) -> Iterator[list[str]]:
+    """Group lines so each group is one batched model call."""
+    chunk: list[str] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    """Add `translate` to the root app."""
+
+    @app.command()
+    def translate(
+        file: Annotated[
+            str,
+            typer.Option(
+                "--file", "-f", help="Dutch text, one sentence/paragraph per line; - = stdin."
+            ),
+        ] = "-",
+        model: Annotated[
+            Path | None,
+            typer.Option(
+                "--model", help="A .argosmodel to use (default: NIEUWSSTROOM_ARGOS_MODEL)."
+            ),
+        ] = None,
+        batch_lines: Annotated[
+            int, typer.Option("--batch-lines", min=1, help="Lines translated per model call.")
+        ] = 64,
+    ) -> None:
+        """Translate Dutch to English, exactly one output line per input line."""
+        from stream.settings import Settings
+        from translators.articles import translate_paragraphs
+        from translators.errors import TranslatorError
+        from translators.factory import build_translator, describe
+
+        settings = Settings()
+        try:
+            translator = build_translator(
+                model_path=model or settings.argos_model,
+                allow_test_model=settings.allow_test_model,
+                threads=settings.translate_threads,
+                beam_size=settings.translate_beam_size,
+                cache_size=settings.translation_cache_size,
+            )
+        except TranslatorError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None
+        typer.echo(f"Translating with {describe(translator)}", err=True)
+
+        if file == "-":
+            source: TextIO = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", newline="\n")
+            interactive = sys.stdin.isatty()
+        else:
+            source = Path(file).open(encoding="utf-8", newline="\n")  # noqa: SIM115
+            interactive = False
+        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+        try:
+            for chunk in _chunks(_lines(source), 1 if interactive else batch_lines):
+                for english in translate_paragraphs(translator, chunk):
+                    # A translation never spans lines: that would break the contract.
+                    out.write(" ".join(english.splitlines()) + "\n")
+                out.flush()
+        except TranslatorError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None
+        finally:
+            out.detach()  # leave sys.stdout usable
+            if file == "-":
+                source.detach()
+            else:
+                source.close()
