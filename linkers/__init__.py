@@ -1,1 +1,11 @@
-"""Entity linking of Dutch news text to Wikidata (no Kafka, no Faust in here)."""
+"""Entity linking of Dutch news text to Wikidata (no Kafka, no Faust in here).
+
+Entry points: `build_linker(kb_path, threshold)` -> a `Linker`, and
+`linkers.seed.ensure_seed_kb(cache_dir)` -> path of the cached seed KB.
+"""
+
+from linkers.base import Document, Entity, Linker, Mention
+from linkers.errors import LinkerError
+from linkers.factory import build_linker
+
+__all__ = ["Document", "Entity", "Linker", "LinkerError", "Mention", "build_linker"]

@@ -162,8 +162,16 @@ class KnowledgeBase:
         """Insert or update; empty new fields keep the stored value (a refresh never blanks)."""
         rows = [
             (
-                r.qid, r.type, r.label_nl, r.label_en, r.description_nl, r.description_en,
-                r.prior, r.sitelinks, json.dumps(list(r.instance_of)), r.country,
+                r.qid,
+                r.type,
+                r.label_nl,
+                r.label_en,
+                r.description_nl,
+                r.description_en,
+                r.prior,
+                r.sitelinks,
+                json.dumps(list(r.instance_of)),
+                r.country,
             )
             for r in records
         ]
@@ -237,7 +245,11 @@ class KnowledgeBase:
             by_type = dict(
                 self._conn.execute("SELECT type, COUNT(*) FROM entities GROUP BY type").fetchall()
             )
-        return {"entities": entities, "aliases": aliases, **{f"type_{k}": v for k, v in by_type.items()}}
+        return {
+            "entities": entities,
+            "aliases": aliases,
+            **{f"type_{k}": v for k, v in by_type.items()},
+        }
 
     def entity(self, qid: str) -> EntityRecord | None:
         return self.entities([qid]).get(qid)
@@ -265,6 +277,22 @@ class KnowledgeBase:
             ).fetchall()
         return [AliasRecord(*row) for row in rows]
 
+    def lookup_norms(self, norms: Iterable[str]) -> dict[str, list[AliasRecord]]:
+        """Batch form of `lookup` for already-normalised keys (one query per 500 keys)."""
+        wanted = sorted(set(norms))
+        out: dict[str, list[AliasRecord]] = {}
+        with self._lock:
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                for row in self._conn.execute(
+                    "SELECT alias_norm, alias, qid, lang, source, weight FROM aliases "
+                    f"WHERE alias_norm IN ({marks}) ORDER BY weight DESC, qid",
+                    chunk,
+                ):
+                    out.setdefault(row[0], []).append(AliasRecord(*row[1:]))
+        return out
+
     def aliases_of(self, qid: str) -> list[AliasRecord]:
         with self._lock:
             rows = self._conn.execute(
@@ -290,6 +318,23 @@ class KnowledgeBase:
             for row in rows:
                 yield AliasRecord(*row[:5])
             last = (rows[-1][5], rows[-1][1], rows[-1][2])
+
+    def iter_alias_types(self, batch: int = 5000) -> Iterator[tuple[AliasRecord, str]]:
+        """Every alias with its entity's type, streamed in rowid batches (for the matcher)."""
+        last = 0
+        while True:
+            with self._lock:
+                rows = self._conn.execute(
+                    "SELECT a.rowid, a.alias, a.qid, a.lang, a.source, a.weight, e.type "
+                    "FROM aliases a JOIN entities e ON e.qid = a.qid "
+                    "WHERE a.rowid > ? ORDER BY a.rowid LIMIT ?",
+                    (last, batch),
+                ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield AliasRecord(*row[1:6]), row[6]
+            last = rows[-1][0]
 
     @property
     def provenance(self) -> dict[str, Any]:

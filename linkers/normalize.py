@@ -14,7 +14,9 @@ import unicodedata
 from functools import lru_cache
 
 _SPACE_LIKE = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00a0\u2009\u202f\t\n\r\f\v")
-_ASCII_TABLE = str.maketrans({"-": " ", "\t": " ", "\n": " ", "\r": " ", "\f": " ", "\v": " ", "`": "'"})
+_ASCII_TABLE = str.maketrans(
+    {"-": " ", "\t": " ", "\n": " ", "\r": " ", "\f": " ", "\v": " ", "`": "'"}
+)
 _QUOTE_MAP = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"}
 
 

@@ -25,7 +25,7 @@ from linkers.normalize import normalize_alias
 SEED_DIR = Path(__file__).parent / "data" / "seed"
 COMMON_WORDS_FILE = Path(__file__).parent / "data" / "nl_common_words.txt"
 #: Bump when the build logic changes, so cached seed KBs are rebuilt.
-SEED_BUILD_VERSION = "3"
+SEED_BUILD_VERSION = "4"
 
 COUNTRIES = "naturalearth_10m_countries_qid_nl_en.csv"
 PLACES_50M = "naturalearth_50m_populated_places_qid_nl_en.csv"
@@ -134,8 +134,7 @@ class SeedBuilder:
                     label_nl=row["NAME_NL"] or row["NAME_EN"],
                     label_en=row["NAME_EN"],
                     description_en=(
-                        f"capital of {row['ADM0NAME']}" if capital
-                        else f"city in {row['ADM0NAME']}"
+                        f"capital of {row['ADM0NAME']}" if capital else f"city in {row['ADM0NAME']}"
                     ),
                     prior=0.3 + 0.5 * _pop_score(row["POP_MAX"], 7.5) + (0.1 if capital else 0),
                     country=self._country_of(row["ADM0NAME"]),
@@ -172,7 +171,7 @@ class SeedBuilder:
                 )
             for name in names:
                 if self._place_alias_ok(name):
-                    self._alias(qid, name, "en", "naturalearth", 0.8)
+                    self._alias(qid, name, "en", "naturalearth", 0.6)
 
     def add_verified(self) -> None:
         for row in _read_csv_tsv(self.seed_dir / VERIFIED):
