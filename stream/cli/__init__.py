@@ -11,6 +11,7 @@ import typer
 
 from stream.cli import (
     broker_cmd,
+    config_cmd,
     demo_cmd,
     io_cmd,
     kb_cmd,
@@ -33,6 +34,7 @@ for module in (
     worker_cmd,
     io_cmd,
     broker_cmd,
+    config_cmd,
     kb_cmd,
     link_cmd,
     models_cmd,

@@ -20,6 +20,11 @@ def register(app: typer.Typer) -> None:
     app.command("broker")(broker)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    """Signal handler: turn SIGTERM into the KeyboardInterrupt path that stops the broker."""
+    raise KeyboardInterrupt
+
+
 def broker(
     port: Annotated[
         int, typer.Option(help="Broker port on 127.0.0.1 (0 = a free one).", min=0, max=65535)
@@ -49,7 +54,7 @@ def broker(
         auto_create_topics=auto_create_topics,
     )
     # SIGTERM (e.g. from a process manager) ends the wait below the same way Ctrl-C does.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, _interrupt)
     typer.echo(f"Starting Apache Kafka {local.kafka_version} (KRaft, single node)...", err=True)
     try:
         bootstrap = local.start()
