@@ -1,0 +1,106 @@
+"""Fixtures for end-to-end tests: a real `nieuwsstroom worker` against the session broker.
+
+Each worker gets its own topic names and app id, so tests never see each
+other's messages, and its own Argos package dir, so the machine's installed
+models do not change what the test exercises.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from stream.demo import DemoResult, collect_outputs, free_port
+from stream.kafka_io import Produced, produce_values
+from stream.settings import Settings
+from stream.topics import ensure_topics
+from stream.worker_process import WorkerProcess
+
+_counter = itertools.count()
+
+
+@dataclass
+class PipelineUnderTest:
+    """A running worker plus the settings that name its topics."""
+
+    settings: Settings
+    worker: WorkerProcess
+    bootstrap: str
+    env: dict[str, str]
+    log_dir: Path
+    started: list[WorkerProcess]
+
+    def start_another_worker(self) -> WorkerProcess:
+        """A second process of the same app (same group, same topics): restart or scale-out."""
+        port = free_port()
+        env = {**self.env, "NIEUWSSTROOM_WEB_PORT": str(port)}
+        worker = WorkerProcess(env, self.log_dir / f"worker-{len(self.started)}.log", port)
+        worker.start()
+        self.started.append(worker)
+        worker.wait_healthy()
+        return worker
+
+    def produce(self, values: list[bytes]) -> list[Produced]:
+        return asyncio.run(produce_values(self.bootstrap, self.settings.topic_raw, values))
+
+    def collect(self, produced: list[Produced], timeout_s: float = 300.0) -> DemoResult:
+        return asyncio.run(collect_outputs(self.settings, produced, timeout_s))
+
+
+@pytest.fixture(scope="session")
+def argos_packages_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("argos-packages")
+
+
+@pytest.fixture(scope="session")
+def nieuwsstroom_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Seed KB and other caches for this test session (Kafka jars stay in the user cache)."""
+    return tmp_path_factory.mktemp("nieuwsstroom-cache")
+
+
+@pytest.fixture
+def worker_factory(
+    kafka_bootstrap: str, argos_packages_dir: Path, nieuwsstroom_cache: Path, tmp_path: Path
+) -> Iterator:
+    """Start workers on fresh topics; stopped (or already killed) at teardown."""
+    workers: list[WorkerProcess] = []
+
+    def start(partitions: int = 2, **env: str) -> PipelineUnderTest:
+        suffix = f"t{next(_counter)}-{tmp_path.name[-12:]}"
+        port = free_port()
+        values = {
+            "NIEUWSSTROOM_BROKER": f"kafka://{kafka_bootstrap}",
+            "NIEUWSSTROOM_APP_ID": f"nieuwsstroom-{suffix}",
+            "NIEUWSSTROOM_TOPIC_RAW": f"raw-{suffix}",
+            "NIEUWSSTROOM_TOPIC_ENRICHED": f"enriched-{suffix}",
+            "NIEUWSSTROOM_TOPIC_MENTIONS": f"mentions-{suffix}",
+            "NIEUWSSTROOM_TOPIC_DEADLETTER": f"deadletter-{suffix}",
+            "NIEUWSSTROOM_PARTITIONS": str(partitions),
+            "NIEUWSSTROOM_WEB_PORT": str(port),
+            "NIEUWSSTROOM_DATA_DIR": str(tmp_path / f"faust-{suffix}"),
+            "NIEUWSSTROOM_CACHE_DIR": str(nieuwsstroom_cache),
+            "ARGOS_PACKAGES_DIR": str(argos_packages_dir),
+            **env,
+        }
+        settings = Settings(
+            **{
+                k.removeprefix("NIEUWSSTROOM_").lower(): v
+                for k, v in values.items()
+                if k.startswith("NIEUWSSTROOM_")
+            }
+        )
+        asyncio.run(ensure_topics(settings))
+        worker = WorkerProcess(values, tmp_path / f"worker-{suffix}.log", port)
+        worker.start()
+        workers.append(worker)
+        worker.wait_healthy()
+        return PipelineUnderTest(settings, worker, kafka_bootstrap, values, tmp_path, workers)
+
+    yield start
+    for worker in workers:
+        worker.stop()
