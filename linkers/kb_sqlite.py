@@ -178,7 +178,7 @@ class KnowledgeBase:
         sql = f"""
             INSERT INTO entities({_ENTITY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)
             ON CONFLICT(qid) DO UPDATE SET
-              type = excluded.type,
+              type = CASE WHEN excluded.type = 'MISC' THEN type ELSE excluded.type END,
               label_nl = COALESCE(NULLIF(excluded.label_nl, ''), label_nl),
               label_en = COALESCE(NULLIF(excluded.label_en, ''), label_en),
               description_nl = COALESCE(NULLIF(excluded.description_nl, ''), description_nl),
