@@ -1,9 +1,194 @@
-"""Placeholder: registers no command yet."""
+"""`nieuwsstroom kb`: build, refresh, inspect the offline Wikidata knowledge base.
+
+The linker package does the work; this module only maps flags and settings to
+it. Heavy imports stay inside command bodies so `nieuwsstroom --help` is fast.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+kb_app = typer.Typer(
+    name="kb",
+    help="Offline Wikidata knowledge base: build, refresh, stats, lookup.",
+    no_args_is_help=True,
+)
+
+
+def default_kb_path() -> Path:
+    """NIEUWSSTROOM_KB_PATH, else the seed KB in the cache directory (built on first use)."""
+    from linkers.seed import ensure_seed_kb
+    from stream.settings import Settings
+
+    settings = Settings()
+    if settings.kb_path is not None:
+        return settings.kb_path
+    return ensure_seed_kb(settings.cache_dir)
+
+
+KbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--kb", help="Knowledge base file (default: NIEUWSSTROOM_KB_PATH or the seed KB)."
+    ),
+]
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+@kb_app.command("build")
+def build(
+    from_dump: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-dump",
+            exists=True,
+            dir_okay=False,
+            help="Wikidata JSON dump (.json, .json.gz, .json.bz2), one entity per line.",
+        ),
+    ] = None,
+    seed: Annotated[bool, typer.Option("--seed", help="Include the bundled seed data.")] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output SQLite file (default: the KB path).")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Stop after this many dump entities.")
+    ] = None,
+) -> None:
+    """Build a knowledge base from the seed and/or a dump (seed alone when neither is given)."""
+    import time
+
+    from linkers.dump import import_dump
+    from linkers.errors import LinkerError
+    from linkers.kb_sqlite import KnowledgeBase
+    from linkers.seed import build_seed_kb
+    from stream.settings import Settings
+
+    settings = Settings()
+    target = out or settings.kb_path or settings.cache_dir / "kb" / "seed.sqlite"
+    use_seed = seed or from_dump is None
+    started = time.monotonic()
+    try:
+        if use_seed:
+            build_seed_kb(target)
+        elif target.exists():
+            _fail(f"{target} exists; pass --seed to start from the seed or choose another --out")
+        with KnowledgeBase(target, create=True) as kb:
+            if from_dump is not None:
+                summary = import_dump(kb, from_dump, limit=limit)
+                typer.echo(
+                    f"dump: {summary.lines} entities read, {summary.entities} kept, "
+                    f"{summary.skipped} off-topic, {summary.errors} malformed lines, "
+                    f"{summary.aliases} aliases",
+                    err=True,
+                )
+                parts = (["seed"] if use_seed else []) + [f"dump {from_dump.name}"]
+                kb.finish_build(" + ".join(parts))
+            counts = kb.counts()
+    except LinkerError as exc:
+        _fail(str(exc))
+    typer.echo(
+        f"built {target}: {counts['entities']} entities, {counts['aliases']} aliases "
+        f"in {time.monotonic() - started:.1f}s"
+    )
+
+
+@kb_app.command("refresh")
+def refresh(
+    qids: Annotated[list[str], typer.Argument(help="Wikidata QIDs, e.g. Q1899 Q7747.")],
+    api_url: Annotated[
+        str | None, typer.Option("--api-url", help="Wikidata API URL (default: settings).")
+    ] = None,
+    kb_path: KbOption = None,
+) -> None:
+    """Fetch entities by QID from Wikidata and store them in the knowledge base."""
+    from linkers.errors import LinkerError
+    from linkers.kb_sqlite import KnowledgeBase
+    from linkers.wikidata_client import WikidataOnline
+    from stream.settings import Settings
+
+    bad = [q for q in qids if not (q[:1] in "Qq" and q[1:].isdigit())]
+    if bad:
+        _fail(f"Expected QIDs like Q1899, got {bad}")
+    try:
+        online = WikidataOnline(api_url or Settings().wikidata_api_url)
+        with KnowledgeBase(kb_path or default_kb_path()) as kb:
+            stored = online.refresh(kb, [q.upper() for q in qids])
+    except LinkerError as exc:
+        _fail(str(exc))
+    typer.echo(f"refreshed {len(stored)}: {' '.join(stored)}")
+
+
+@kb_app.command("stats")
+def stats(kb_path: KbOption = None) -> None:
+    """Counts and provenance of the knowledge base."""
+    import orjson
+
+    from linkers.errors import LinkerError
+    from linkers.kb_sqlite import KnowledgeBase
+
+    try:
+        with KnowledgeBase(kb_path or default_kb_path()) as kb:
+            data = {**kb.provenance, "counts": kb.counts()}
+    except LinkerError as exc:
+        _fail(str(exc))
+    typer.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+
+
+@kb_app.command("lookup")
+def lookup(
+    name: Annotated[str, typer.Argument(help="A name as written, e.g. 'Kyiv' or 'Poetin'.")],
+    kb_path: KbOption = None,
+    online: Annotated[
+        bool, typer.Option("--online", help="If unknown, search Wikidata and store the hits.")
+    ] = False,
+    api_url: Annotated[str | None, typer.Option("--api-url")] = None,
+) -> None:
+    """Entities the knowledge base knows under NAME (normalised: case and accents ignored)."""
+    import orjson
+
+    from linkers.errors import LinkerError
+    from linkers.kb_sqlite import KnowledgeBase
+
+    try:
+        with KnowledgeBase(kb_path or default_kb_path()) as kb:
+            aliases = kb.lookup(name)
+            if not aliases and online:
+                from linkers.wikidata_client import WikidataOnline
+                from stream.settings import Settings
+
+                WikidataOnline(api_url or Settings().wikidata_api_url).lookup_name(kb, name)
+                aliases = kb.lookup(name)
+            entities = kb.entities(a.qid for a in aliases)
+    except LinkerError as exc:
+        _fail(str(exc))
+    rows = []
+    for qid in dict.fromkeys(a.qid for a in aliases):
+        ent = entities[qid]
+        rows.append(
+            {
+                "qid": qid,
+                "label": ent.label,
+                "type": ent.type,
+                "description": ent.description,
+                "prior": round(ent.prior, 3),
+                "country": ent.country,
+                "via": sorted(
+                    {f"{a.alias} ({a.lang}, {a.source})" for a in aliases if a.qid == qid}
+                ),
+            }
+        )
+    typer.echo(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode())
+    if not rows:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    """Add the `kb` group to the root app."""
+    app.add_typer(kb_app, name="kb")
