@@ -1,0 +1,115 @@
+"""Build nieuwsstroom's small nl->en Argos Translate test package, reproducibly.
+
+Why this exists: the official Argos nl->en package cannot be downloaded in
+our build/CI environment, yet tests and the demo must exercise the real Argos
++ CTranslate2 code path. So we train a small Marian-style model on openly
+licensed LibreOffice help/UI text (MPL-2.0, from Debian) and pack it as a
+genuine ``.argosmodel``.
+
+Stages (each idempotent, all under ``deploy/argos-model/work/``)::
+
+    python deploy/argos-model/build_nl_en_package.py prepare   # debs -> corpus -> spm
+    python deploy/argos-model/build_nl_en_package.py train --minutes 38
+    python deploy/argos-model/build_nl_en_package.py pack      # convert, verify, zip
+    python deploy/argos-model/build_nl_en_package.py evaluate  # BLEU/chrF + samples
+    python deploy/argos-model/build_nl_en_package.py all --minutes 38
+
+``prepare`` fetches the three Debian packages with ``apt-get download`` into
+``work/debs`` unless they are already there (or in ``--seed-debs``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import corpus  # noqa: E402 - sibling helper modules, importable once HERE is on sys.path
+import pack  # noqa: E402
+
+REPO = HERE.parent.parent
+WORK = HERE / "work"
+OUTPUT = REPO / "translators" / "models" / "translate-nl_en-nieuwsstroom_test-1.0.argosmodel"
+DATA_LICENSE = REPO / "translators" / "models" / "DATA_LICENSE.md"
+HELDOUT = REPO / "bench" / "data" / "libreoffice_help_nl_en_heldout.tsv"
+DEFAULT_SEED_DEBS = Path("/work/scratch/debs")
+DEV_SIZE = 400
+
+
+def prepare(seed_debs: Path | None) -> None:
+    """Fetch + unpack the debs, build train/held-out TSVs, train SentencePiece."""
+    from train import train_spm
+
+    debs = corpus.fetch_debs(WORK / "debs", seed_debs)
+    extracted = corpus.extract_debs(debs, WORK / "x")
+    train_pairs, heldout = corpus.build_corpus(extracted)
+    corpus.write_tsv(train_pairs, WORK / "train.tsv")
+    corpus.write_tsv(heldout, HELDOUT)
+    versions = {name: corpus.deb_version(path) for name, path in debs.items()}
+    (WORK / "deb_versions.txt").write_text(
+        "".join(f"{n} {v}\n" for n, v in versions.items()), encoding="utf-8"
+    )
+    print(f"train pairs={len(train_pairs)} heldout pairs={len(heldout)} "
+          f"heldout pages={len({p.origin for p in heldout})}")
+    rows = [(p.nl, p.en) for p in train_pairs]
+    train_spm(rows, WORK / "spm")
+    print(f"sentencepiece -> {WORK / 'spm.model'}")
+
+
+def _split(rows: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Random dev split for loss monitoring only (the real eval set is whole held-out pages)."""
+    rng = random.Random(13)
+    rows = rows[:]
+    rng.shuffle(rows)
+    return rows[DEV_SIZE:], rows[:DEV_SIZE]
+
+
+def run_training(minutes: float, fresh: bool, max_tokens: int) -> None:
+    """Train (or resume) the Marian model for a wall-clock budget."""
+    import sentencepiece as spm
+    from train import encode_pairs, new_model, train, vocabulary
+
+    sp = spm.SentencePieceProcessor(model_file=str(WORK / "spm.model"))
+    rows = corpus.read_tsv(WORK / "train.tsv")
+    train_rows, dev_rows = _split(rows)
+    ckpt = WORK / "ckpt"
+    if fresh and ckpt.exists():
+        shutil.rmtree(ckpt)
+    model = new_model(len(vocabulary(sp)))
+    n_params = sum(p.numel() for p in model.parameters())
+    print(f"parameters={n_params / 1e6:.2f}M")
+    train(model, encode_pairs(sp, train_rows), encode_pairs(sp, dev_rows), ckpt, minutes,
+          max_tokens=max_tokens, log=WORK / "train.log")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("stage", choices=["prepare", "train", "pack", "evaluate", "all"])
+    parser.add_argument("--minutes", type=float, default=38.0, help="training wall-clock budget")
+    parser.add_argument("--max-tokens", type=int, default=2000,
+                        help="padded tokens per batch (smaller = more updates per CPU minute)")
+    parser.add_argument("--fresh", action="store_true", help="discard checkpoints before training")
+    parser.add_argument("--checkpoint", default="best", choices=["best", "last"])
+    parser.add_argument("--seed-debs", type=Path, default=DEFAULT_SEED_DEBS,
+                        help="directory with already downloaded .debs (else apt-get download)")
+    args = parser.parse_args(argv)
+
+    if args.stage in ("prepare", "all"):
+        prepare(args.seed_debs)
+    if args.stage in ("train", "all"):
+        run_training(args.minutes, args.fresh, args.max_tokens)
+    if args.stage in ("pack", "all"):
+        pack.build_package(WORK, args.checkpoint, OUTPUT, DATA_LICENSE)
+    if args.stage in ("evaluate", "all"):
+        pack.evaluate(OUTPUT, HELDOUT, WORK)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
