@@ -328,6 +328,8 @@ class MentionFinder:
             j += 1
         while j < len(tokens) and text[tokens[j - 1][1] : tokens[j][0]] == " ":
             word = tokens[j][2]
+            if word in _ROMAN:
+                break
             if is_capitalised(word) and (j in cover_at or not self._is_common(word)):
                 if j not in cover_at and not is_acronym(word) and self._is_ordinary(word):
                     break
@@ -337,7 +339,7 @@ class MentionFinder:
             k = j
             while (
                 k < len(tokens)
-                and tokens[k][2] in _CONNECTORS
+                and tokens[k][2].lower() in _CONNECTORS
                 and text[tokens[k - 1][1] : tokens[k][0]] == " "
             ):
                 k += 1

@@ -1,0 +1,143 @@
+"""Fixtures for the linkers tests: a tiny KB built inside the test, the seed KB, the sample."""
+
+from __future__ import annotations
+
+import threading
+import urllib.parse
+from collections.abc import Callable, Iterable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from linkers.kb_sqlite import AliasRecord, EntityRecord, KnowledgeBase
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).parents[2]
+BUNDLED_SAMPLES = REPO / "stream" / "data" / "sample_articles.jsonl"
+SHARED_SAMPLES = [
+    REPO.parent / "shared" / "data" / "articles" / "nl-2022-03-istanbul-talks.txt",
+    Path("/work/shared/data/articles/nl-2022-03-istanbul-talks.txt"),
+]
+
+
+def bundled_articles() -> list[dict]:
+    """The stream package's bundled sample articles (what the demo produces)."""
+    import orjson
+
+    lines = BUNDLED_SAMPLES.read_text(encoding="utf-8").splitlines()
+    return [orjson.loads(line) for line in lines if line.strip()]
+
+
+def shared_sample_text() -> str | None:
+    """The sample article file from shared/, if this checkout has it beside it."""
+    for path in SHARED_SAMPLES:
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    return None
+
+
+@pytest.fixture
+def kb_factory(tmp_path: Path) -> Callable[..., KnowledgeBase]:
+    """Build a KB from (qid, type, label_nl, label_en, aliases, prior, country) tuples."""
+    opened: list[KnowledgeBase] = []
+
+    def make(
+        entities: Iterable[tuple[str, str, str, str, list[str], float, str | None]],
+        name: str = "kb.sqlite",
+    ) -> KnowledgeBase:
+        kb = KnowledgeBase(tmp_path / name, create=True)
+        records, aliases = [], []
+        for qid, etype, nl, en, extra, prior, country in entities:
+            records.append(
+                EntityRecord(qid, etype, nl, en, "", f"{en} (test)", prior, 0, (), country)
+            )
+            aliases += [
+                AliasRecord(nl, qid, "nl", "test", 1.0),
+                AliasRecord(en, qid, "en", "test", 1.0),
+            ]
+            aliases += [AliasRecord(a, qid, "nl", "test", 0.9) for a in extra]
+        kb.upsert_entities(records)
+        kb.add_aliases(aliases)
+        kb.finish_build("test")
+        opened.append(kb)
+        return kb
+
+    yield make
+    for kb in opened:
+        kb.close()
+
+
+@pytest.fixture(scope="session")
+def seed_kb_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real seed KB, built once per test session into a temporary cache."""
+    from linkers.seed import ensure_seed_kb
+
+    return ensure_seed_kb(tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture(scope="session")
+def seed_linker(seed_kb_path: Path):
+    from linkers import build_linker
+
+    linker = build_linker(seed_kb_path, 0.5)
+    yield linker
+    linker.kb.close()
+
+
+@pytest.fixture(scope="session")
+def sample_doc():
+    """The Istanbul-talks sample exactly as the pipeline hands it to the linker."""
+    from linkers import Document
+
+    record = next(a for a in bundled_articles() if a["id"] == "nl-2022-03-istanbul-talks")
+    return Document(record["title"], record["body"])
+
+
+API = DATA / "api"
+
+
+class RecordedWikidata(BaseHTTPRequestHandler):
+    """Serves /wiki/Special:EntityData/<QID>.json and /w/api.php?action=wbsearchentities."""
+
+    requests: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server API)
+        self.requests.append(self.path)
+        url = urllib.parse.urlsplit(self.path)
+        body: bytes | None = None
+        if url.path.startswith("/wiki/Special:EntityData/"):
+            qid = url.path.rsplit("/", 1)[1].removesuffix(".json")
+            file = API / f"EntityData_{qid}.json"
+            body = file.read_bytes() if file.is_file() else None
+        elif url.path == "/w/api.php":
+            query = urllib.parse.parse_qs(url.query)
+            if query.get("action") == ["wbsearchentities"]:
+                file = API / f"wbsearchentities_{query['search'][0]}.json"
+                body = (
+                    file if file.is_file() else API / "wbsearchentities_empty.json"
+                ).read_bytes()
+        if body is None:
+            self.send_response(404)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def api_url():
+    RecordedWikidata.requests = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), RecordedWikidata)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/w/api.php"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)

@@ -1,0 +1,83 @@
+"""`nieuwsstroom kb ...` and `nieuwsstroom link` through the real Typer app."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from stream.cli import app
+from tests.linkers.conftest import DATA, bundled_articles
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(monkeypatch, tmp_path, seed_kb_path):
+    monkeypatch.setenv("NIEUWSSTROOM_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("NIEUWSSTROOM_KB_PATH", str(seed_kb_path))
+    for var in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(var, raising=False)
+    return tmp_path
+
+
+def test_kb_stats_and_lookup(env):
+    result = runner.invoke(app, ["kb", "stats"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["counts"]["entities"] > 7000
+    result = runner.invoke(app, ["kb", "lookup", "poetin"])
+    assert result.exit_code == 0 and json.loads(result.output)[0]["qid"] == "Q7747"
+    assert runner.invoke(app, ["kb", "lookup", "Atroshenko"]).exit_code == 1
+
+
+def test_link_text_file(env, tmp_path):
+    article = next(a for a in bundled_articles() if a["id"] == "nl-2022-03-istanbul-talks")
+    path = tmp_path / "a.txt"
+    path.write_text("date 2022-03 " + article["title"] + "\n\n" + article["body"], encoding="utf-8")
+    result = runner.invoke(app, ["link", "--file", str(path)])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert {"Q212", "Q7747", "Q1899"} <= {e["qid"] for e in out["entities"]}
+    assert "AIVD" in {u["text"] for u in out["unlinked"]}
+    assert out["provenance"]["kb_entities"] > 7000
+    title = article["title"]
+    for ent in out["entities"]:
+        for m in ent["mentions"]:
+            if m["field"] == "title":
+                assert title[m["start"] : m["end"]] == m["text"]
+
+
+def test_link_json_stdin_with_translation(env):
+    doc = {"title": "Poetin in Kyiv", "body": "", "title_en": "Putin in Kyiv"}
+    result = runner.invoke(app, ["link", "-f", "-"], input=json.dumps(doc))
+    assert result.exit_code == 0, result.output
+    ents = {e["qid"]: e for e in json.loads(result.output)["entities"]}
+    assert ents["Q1899"]["mentions_en"] == [
+        {"field": "title_en", "start": 9, "end": 13, "text": "Kyiv"}
+    ]
+
+
+def test_link_bad_json(env):
+    result = runner.invoke(app, ["link"], input="{not json")
+    assert result.exit_code == 1
+
+
+def test_kb_build_from_dump_and_seed(env, tmp_path):
+    out = tmp_path / "dump.sqlite"
+    result = runner.invoke(
+        app, ["kb", "build", "--from-dump", str(DATA / "dump_sample.json"), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "4 entities" in result.output
+    result = runner.invoke(app, ["kb", "build", "--seed", "--out", str(tmp_path / "seed.sqlite")])
+    assert result.exit_code == 0 and "entities" in result.output
+    result = runner.invoke(app, ["kb", "stats", "--kb", str(out)])
+    assert json.loads(result.output)["kb_source"] == "dump dump_sample.json"
+
+
+def test_kb_refresh_against_local_server(env, api_url, tmp_path):
+    out = tmp_path / "r.sqlite"
+    assert runner.invoke(app, ["kb", "build", "--out", str(out)]).exit_code == 0
+    result = runner.invoke(app, ["kb", "refresh", "Q7747", "--api-url", api_url, "--kb", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Q7747" in result.output
+    assert runner.invoke(app, ["kb", "refresh", "Kyiv", "--api-url", api_url]).exit_code == 1
