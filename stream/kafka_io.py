@@ -7,14 +7,13 @@ JSON object with a string `id`, so an article's updates stay in one partition.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
 import orjson
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,24 +84,20 @@ async def consume(
     max_messages: int | None = None,
     idle_timeout_s: float | None = None,
 ) -> AsyncIterator[Consumed]:
-    """Read topics without a consumer group (nothing committed, nothing disturbed)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    """Read topics without a consumer group (nothing committed, nothing disturbed).
+
+    Without a group, aiokafka assigns every partition of the topics itself and
+    follows metadata changes, so a topic created a moment ago is picked up too.
+    """
+    consumer = AIOKafkaConsumer(
+        *topics,
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest" if from_beginning else "latest",
+    )
     await consumer.start()
     try:
-        partitions = []
-        for topic in topics:
-            for _ in range(50):  # metadata for a just-created topic can lag a moment
-                found = consumer.partitions_for_topic(topic)
-                if found:
-                    break
-                await consumer.topics()  # refreshes cluster metadata
-                await asyncio.sleep(0.1)
-            partitions += [TopicPartition(topic, p) for p in sorted(found or ())]
-        consumer.assign(partitions)
-        if from_beginning:
-            await consumer.seek_to_beginning(*partitions)
-        else:
-            await consumer.seek_to_end(*partitions)
         count = 0
         last_message = time.monotonic()
         while max_messages is None or count < max_messages:

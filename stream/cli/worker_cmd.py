@@ -42,6 +42,4 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2) from exc
         asyncio.set_event_loop(asyncio.new_event_loop())
         faust_app = create_app(settings, runtime)
-        faust.Worker(
-            faust_app, loglevel=settings.log_level.lower(), web_port=settings.web_port
-        ).execute_from_commandline()
+        faust.Worker(faust_app, loglevel=settings.log_level.lower()).execute_from_commandline()
