@@ -1,4 +1,4 @@
-"""The Faust app: topics, the enrichment agent and the web views.
+"""The Faust app: topics, the enrichment agent, the trending table and the web views.
 
 The agent stays thin: take a bounded micro-batch (at most
 `batch_max_articles` messages or `batch_window_s` seconds), run the pure
@@ -22,6 +22,7 @@ from stream.runtime import Runtime
 from stream.settings import Settings
 from stream.stats import PipelineStats
 from stream.topics import TopicNames
+from stream.trending import Trending
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ def faust_settings(settings: Settings, *, web_enabled: bool = True) -> dict[str,
         "datadir": str(settings.data_dir),
         "web_enabled": web_enabled,
         "web_host": settings.web_host,
+        "web_bind": settings.web_host,  # Faust binds 0.0.0.0 unless told; web_host only names it
         "web_port": settings.web_port,
         "web_in_thread": False,
     }
@@ -65,7 +67,14 @@ def create_app(settings: Settings, runtime: Runtime, *, web_enabled: bool = True
     raw, enriched, mentions, deadletter = (raw_topic(n) for n in names.all())
     publisher = Publisher(enriched.send, mentions.send, deadletter.send)
     stats = PipelineStats()
-    app.nieuwsstroom = {"runtime": runtime, "stats": stats, "topics": names, "settings": settings}
+    trending = Trending(app, mentions, settings.partitions)
+    app.nieuwsstroom = {
+        "runtime": runtime,
+        "stats": stats,
+        "topics": names,
+        "settings": settings,
+        "trending": trending,
+    }
 
     async def process(messages: list[RawMessage]) -> list[Outcome]:
         try:
