@@ -166,7 +166,7 @@ class ArgosTranslator:
             num_hypotheses=1,
             length_penalty=self.length_penalty,
             max_input_length=0,  # inputs are already split to max_input_tokens: never truncate
-            max_decoding_length=max(256, 2 * self.max_input_tokens),
+            max_decoding_length=256,  # Argos's value; Marian-style models have 256 positions
         )
         tokenizer = self.model.package.tokenizer
         out: list[str] = []
