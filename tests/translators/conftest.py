@@ -1,9 +1,9 @@
 """Fixtures for the translation tests.
 
-Argos reads ARGOS_PACKAGES_DIR when it is first imported, so it is pointed at
-a throw-away directory here, before any test imports it: the tests must not
-depend on (or change) the packages installed on this machine. Resolution
-tests pass their own `packages_dir` as well.
+Argos reads ARGOS_PACKAGES_DIR once, when it is first imported, so it is
+imported here with the variable pointing at a throw-away directory: the tests
+must not depend on (or change) the packages installed on this machine.
+Resolution tests pass their own `packages_dir` as well.
 """
 
 from __future__ import annotations
@@ -19,7 +19,16 @@ from typing import Any
 import pytest
 
 _ARGOS_HOME = Path(tempfile.mkdtemp(prefix="nieuwsstroom-argos-test-"))
+_previous = os.environ.get("ARGOS_PACKAGES_DIR")
 os.environ["ARGOS_PACKAGES_DIR"] = str(_ARGOS_HOME / "packages")
+import argostranslate.settings  # noqa: E402,F401  (reads ARGOS_PACKAGES_DIR now, once)
+
+# Restore the variable so subprocesses started by other suites are unaffected;
+# our CLI tests pass ARGOS_PACKAGES_DIR to their subprocesses explicitly.
+if _previous is None:
+    del os.environ["ARGOS_PACKAGES_DIR"]
+else:
+    os.environ["ARGOS_PACKAGES_DIR"] = _previous
 
 from translators.models import bundled_test_model  # noqa: E402
 
