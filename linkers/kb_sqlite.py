@@ -157,6 +157,16 @@ class KnowledgeBase:
     ) -> None:
         self.close()
 
+    def enable_wal(self) -> str:
+        """Switch the file to WAL (persistent) and return the journal mode now in effect.
+
+        In the default rollback-journal mode a commit by another connection (the
+        name learner) locks readers (the linker on the hot path) out for its
+        duration; in WAL mode readers never wait for a writer.
+        """
+        with self._lock:
+            return str(self._conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]).lower()
+
     # -- writing ---------------------------------------------------------------------------
     def upsert_entities(self, records: Iterable[EntityRecord]) -> int:
         """Insert or update; empty new fields keep the stored value (a refresh never blanks)."""

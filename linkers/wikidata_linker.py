@@ -3,11 +3,16 @@
 Each step is passed in through the constructor (spaCy's `EntityLinker` takes
 `get_candidates` the same way), so tests and benchmarks can swap one piece.
 Nothing here touches the network: unknown names end up in `unlinked`, and the
-online lookup is an explicit, separate step (`wikidata_client.py`).
+online lookup is an explicit, separate step (`wikidata_client.py`, `learning.py`).
+What that step stores reaches the matcher through `reload_if_changed`, without
+a restart.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from collections import OrderedDict
 from typing import Any
 
@@ -19,7 +24,10 @@ from linkers.kb_sqlite import KnowledgeBase
 from linkers.mentions import MentionFinder, Span
 from linkers.normalize import normalize_alias
 
+log = logging.getLogger(__name__)
+
 _FIELDS = ("title", "body")
+_SIGNATURE_KEYS = ("alias_count", "entity_count", "build_date", "source")
 
 
 class WikidataLinker:
@@ -32,6 +40,7 @@ class WikidataLinker:
         candidates: KBCandidates,
         disambiguator: ContextDisambiguator,
         names_cache_size: int = 4096,
+        reload_interval_s: float = 5.0,
     ) -> None:
         self.kb = kb
         self.finder = finder
@@ -40,16 +49,59 @@ class WikidataLinker:
         self._names: OrderedDict[str, list[str]] = OrderedDict()
         self._names_cache_size = names_cache_size
         self._provenance = kb.provenance
+        self._reload_lock = threading.Lock()
+        self._reload_interval_s = reload_interval_s
+        self._checked_at = time.monotonic()
+        self._signature = self._kb_signature()
 
     @property
     def provenance(self) -> dict[str, Any]:
-        """Knowledge base source, build date and size (read once at start-up)."""
+        """Knowledge base source, build date and size (read at start-up and on each reload)."""
         return dict(self._provenance)
+
+    def _kb_signature(self) -> tuple[str, ...]:
+        """What `finish_build` records after every change: counts, date, source (one query)."""
+        meta = self.kb.meta()
+        return tuple(meta.get(key, "") for key in _SIGNATURE_KEYS)
+
+    def reload_if_changed(self, *, force: bool = False) -> bool:
+        """Rebuild the matcher if the KB changed since it was built; True if it was rebuilt.
+
+        Checks the KB's meta at most every `reload_interval_s` seconds (unless
+        `force`). The new matcher is built beside the old one and swapped in with
+        one assignment, so concurrent `link()` calls never wait for the rebuild
+        and each uses one consistent matcher. Only one rebuild runs at a time.
+        """
+        now = time.monotonic()
+        if not force and now - self._checked_at < self._reload_interval_s:
+            return False
+        if not self._reload_lock.acquire(blocking=force):
+            return False  # another thread is already checking or rebuilding
+        try:
+            self._checked_at = now
+            signature = self._kb_signature()
+            if signature == self._signature:
+                return False
+            started = time.perf_counter()
+            finder = MentionFinder(self.kb.iter_alias_types(), self.finder.common_words)
+            self.finder = finder
+            self._names = OrderedDict()
+            self._provenance = self.kb.provenance
+            self._signature = signature
+        finally:
+            self._reload_lock.release()
+        log.info(
+            "Knowledge base changed (%s aliases); matcher rebuilt in %.2fs",
+            signature[0] or "?",
+            time.perf_counter() - started,
+        )
+        return True
 
     def link(self, doc: Document) -> list[Entity]:
         """Linked entities (one per QID, in order of first mention), then unlinked names."""
         texts = {"title": doc.title or "", "body": doc.body or ""}
-        spans = [s for f in _FIELDS for s in self.finder.find(f, texts[f])]
+        finder = self.finder  # one matcher per call, even if a reload swaps it meanwhile
+        spans = [s for f in _FIELDS for s in finder.find(f, texts[f])]
         kb_spans: dict[str, list[Span]] = {}
         for span in spans:
             if span.kind == "kb":

@@ -117,6 +117,10 @@ def create_app(settings: Settings, runtime: Runtime, *, web_enabled: bool = True
     async def warm_up() -> None:
         await asyncio.to_thread(runtime.warm_up)
 
+    @app.on_before_shutdown.connect
+    async def close_runtime(_app: faust.App, **_kwargs: Any) -> None:
+        await asyncio.to_thread(runtime.close)  # joins the name learner's thread
+
     from stream.web import register_views
 
     register_views(app)

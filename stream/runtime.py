@@ -11,12 +11,15 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from linkers.base import Document, Linker
 from stream.pipeline import ArticlePipeline
 from stream.settings import Settings
 from translators.base import Translator
+
+if TYPE_CHECKING:
+    from linkers.learning import NameLearner
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +33,7 @@ class Runtime:
     pipeline: ArticlePipeline
     model_loaded: threading.Event = field(default_factory=threading.Event)
     kb_loaded: threading.Event = field(default_factory=threading.Event)
+    learner: NameLearner | None = None
 
     @property
     def translator_provenance(self) -> dict[str, Any]:
@@ -48,6 +52,11 @@ class Runtime:
         self.kb_loaded.set()
         log.info("Model and knowledge base loaded in %.1fs", time.perf_counter() - started)
 
+    def close(self) -> None:
+        """Stop background work (the name learner); called on worker shutdown."""
+        if self.learner is not None:
+            self.learner.close()
+
 
 def build_runtime(settings: Settings) -> Runtime:
     """Resolve the model and the knowledge base (fast); raise a clear error if missing."""
@@ -64,13 +73,27 @@ def build_runtime(settings: Settings) -> Runtime:
         cache_size=settings.translation_cache_size,
     )
     kb_path = settings.kb_path or ensure_seed_kb(settings.cache_dir)
-    linker = build_linker(kb_path, settings.link_threshold)
+    wikidata_linker = build_linker(kb_path, settings.link_threshold)
+    linker: Linker = wikidata_linker
+    learner: NameLearner | None = None
+    if settings.wikidata_online:
+        # Unlinked names are looked up in a background thread; what it stores reaches
+        # the matcher through reload_if_changed. The hot path never waits on the network.
+        from linkers.learning import LearningLinker, NameLearner
+        from linkers.wikidata_client import WikidataOnline
+
+        learner = NameLearner(
+            kb_path,
+            WikidataOnline(settings.wikidata_api_url),
+            on_learned=lambda _qids: wikidata_linker.reload_if_changed(force=True),
+        )
+        linker = LearningLinker(wikidata_linker, learner)
 
     def translate_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
         return translate_articles(translator, pairs)
 
     pipeline = ArticlePipeline(translate_pairs, linker, translator.provenance)
-    return Runtime(translator, linker, pipeline)
+    return Runtime(translator, linker, pipeline, learner=learner)
 
 
 def describe_runtime(settings: Settings) -> dict[str, dict[str, Any]]:
