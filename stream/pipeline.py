@@ -62,6 +62,10 @@ class ArticlePipeline:
         self._translator_provenance = translator_provenance
         self._language = language_checker or LanguageChecker()
 
+    def warm_up(self) -> None:
+        """Load the language model now (about a second) instead of on the first article."""
+        self._language.check("Dit is een korte Nederlandse zin om het model te laden.")
+
     def process_batch(self, messages: Sequence[RawMessage]) -> list[Outcome]:
         """One outcome per message, in input order."""
         outcomes: dict[int, Outcome] = {}

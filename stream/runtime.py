@@ -50,6 +50,7 @@ class Runtime:
         self.model_loaded.set()
         self.linker.link(Document("Nederland", "Amsterdam ligt in Nederland."))
         self.kb_loaded.set()
+        self.pipeline.warm_up()
         log.info("Model and knowledge base loaded in %.1fs", time.perf_counter() - started)
 
     def close(self) -> None:
