@@ -80,8 +80,13 @@ function drawChart(canvas, times, series, unit) {
       drawing = true;
     });
     ctx.stroke();
-    ctx.fillStyle = s.color; ctx.fillRect(legendX, 6, 10, 3);
-    ctx.textAlign = "left"; ctx.fillText(s.name, legendX + 14, 12);
+    ctx.fillStyle = s.color;
+    s.values.forEach((v, i) => {  // dots, so a lone bucket (a short burst) still shows
+      if (v === null || v === undefined || v === 0) return;
+      ctx.beginPath(); ctx.arc(x(i), y(v), 3, 0, 2 * Math.PI); ctx.fill();
+    });
+    ctx.fillRect(legendX, 6, 10, 3);
+    ctx.fillStyle = "#8a97a6"; ctx.textAlign = "left"; ctx.fillText(s.name, legendX + 14, 12);
     legendX += ctx.measureText(s.name).width + 30;
   }
   canvas.dataset.points = String(points);
