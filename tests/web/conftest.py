@@ -1,6 +1,6 @@
 """Fixture for the web-view tests: one real worker against the session broker.
 
-Module-free and session-scoped on purpose: starting a worker (model warm-up,
+Session-scoped on purpose: starting a worker (model warm-up,
 Faust start, table recovery) costs tens of seconds on a busy machine, and the
 endpoint test and the browser test only read from the same running worker.
 Each test that sends articles records what it expects (`WebPipeline.send`), so
