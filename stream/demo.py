@@ -124,7 +124,9 @@ def run_demo(
         worker.start()
         try:
             worker.wait_healthy()
-            say(f"Worker running (pid {worker.pid}); web view: http://{settings.web_host}:{port}/")
+            say(
+                f"Worker running (pid {worker.pid}); dashboard: http://{settings.web_host}:{port}/dashboard"
+            )
             produced = asyncio.run(
                 produce_values(bootstrap_servers(broker_url), settings.topic_raw, values)
             )
