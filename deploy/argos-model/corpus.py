@@ -25,6 +25,7 @@ from pathlib import Path
 import lxml.html
 
 DEBIAN_PACKAGES = ("libreoffice-help-nl", "libreoffice-help-en-us", "libreoffice-l10n-nl")
+PINNED_VERSION = "4:7.4.7-1+deb12u14"  # Debian 12; the version the shipped model was trained on
 HELP_NL = "usr/share/libreoffice/help/nl"
 HELP_EN = "usr/share/libreoffice/help/en-US"
 MO_DIR = "usr/lib/libreoffice/program/resource/nl/LC_MESSAGES"
@@ -66,7 +67,13 @@ def fetch_debs(debs_dir: Path, seed_dir: Path | None = None) -> dict[str, Path]:
                 target.write_bytes(deb.read_bytes())
                 candidates = [target]
         if not candidates:
-            subprocess.run(["apt-get", "download", name], cwd=debs_dir, check=True)
+            # Pin the version the committed model was built from; fall back to
+            # whatever the archive has now (a newer security update) if it is gone.
+            pinned = subprocess.run(["apt-get", "download", f"{name}={PINNED_VERSION}"],
+                                    cwd=debs_dir, check=False)
+            if pinned.returncode != 0:
+                print(f"warning: {name}={PINNED_VERSION} unavailable, downloading the current one")
+                subprocess.run(["apt-get", "download", name], cwd=debs_dir, check=True)
             candidates = sorted(debs_dir.glob(f"{name}_*.deb"))
         if not candidates:
             raise FileNotFoundError(f"apt-get download {name} produced no .deb in {debs_dir}")

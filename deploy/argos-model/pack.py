@@ -255,6 +255,7 @@ def translate_lines(argosmodel: Path, lines: list[str], work: Path) -> list[str]
         target_prefix=None,
         replace_unknowns=True,
         max_batch_size=32,
+        batch_type="tokens",
         beam_size=ARGOS_BEAM_SIZE,
         length_penalty=0.2,
         return_scores=True,
