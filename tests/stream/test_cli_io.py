@@ -1,0 +1,69 @@
+"""`nieuwsstroom produce` and `consume` as a newsroom tool and an analyst would use them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import orjson
+import pytest
+
+from schemas import validator
+
+pytestmark = [pytest.mark.kafka, pytest.mark.slow]
+
+
+def run_cli(args: list[str], env: dict[str, str], stdin: bytes | None = None) -> str:
+    completed = subprocess.run(
+        [sys.executable, "-m", "stream.cli", *args],
+        input=stdin,
+        env={**os.environ, **env},
+        capture_output=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr.decode()[-2000:]
+    return completed.stdout.decode()
+
+
+def test_produce_from_stdin_then_consume_both_outputs(worker_factory):
+    pipeline = worker_factory()
+    env = {k: v for k, v in pipeline.env.items() if k.startswith("NIEUWSSTROOM_")}
+    article = {"id": "cli-1", "title": "Kabinet", "body": "Het kabinet vergaderde in Den Haag."}
+    lines = orjson.dumps(article) + b"\r\n" + b"geen json\n"
+
+    said = run_cli(["produce", "-"], env, stdin=lines)
+    assert "Produced 2 messages" in said
+
+    enriched = run_cli(
+        [
+            "consume",
+            pipeline.settings.topic_enriched,
+            "--from-beginning",
+            "--max",
+            "1",
+            "--timeout",
+            "240",
+        ],
+        env,
+    )
+    [record] = [orjson.loads(line) for line in enriched.splitlines()]
+    validator("enriched").validate(record)
+    assert record["id"] == "cli-1"
+    assert "Q36600" in {e["qid"] for e in record["entities"]}  # Den Haag -> The Hague
+
+    dead = run_cli(
+        [
+            "consume",
+            pipeline.settings.topic_deadletter,
+            "--from-beginning",
+            "--max",
+            "1",
+            "--timeout",
+            "240",
+        ],
+        env,
+    )
+    [letter] = [orjson.loads(line) for line in dead.splitlines()]
+    validator("deadletter").validate(letter)
+    assert letter["value"] == "geen json" and letter["stage"] == "decode"
