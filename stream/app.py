@@ -16,7 +16,7 @@ from typing import Any
 import faust
 
 from stream.outcomes import Outcome, RawMessage
-from stream.pipeline import dead_letter
+from stream.pipeline import MAX_RECORD_BYTES, dead_letter
 from stream.publish import Publisher
 from stream.runtime import Runtime
 from stream.settings import Settings
@@ -39,6 +39,7 @@ def faust_settings(settings: Settings, *, web_enabled: bool = True) -> dict[str,
         "value_serializer": "raw",
         "consumer_auto_offset_reset": "earliest",
         "producer_acks": -1,
+        "producer_max_request_size": MAX_RECORD_BYTES + 64_000,  # record + headers, key
         "store": "memory://",
         "datadir": str(settings.data_dir),
         "web_enabled": web_enabled,

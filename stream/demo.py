@@ -38,6 +38,7 @@ class DemoResult:
     enriched: list[dict[str, Any]] = field(default_factory=list)
     deadletters: list[dict[str, Any]] = field(default_factory=list)
     missing: list[tuple[int, int]] = field(default_factory=list)
+    refused: list[Produced] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -124,14 +125,17 @@ def run_demo(
         worker.start()
         try:
             worker.wait_healthy()
-            say(
-                f"Worker running (pid {worker.pid}); dashboard: http://{settings.web_host}:{port}/dashboard"
-            )
+            dashboard = f"http://{settings.web_host}:{port}/dashboard"
+            say(f"Worker running (pid {worker.pid}); dashboard: {dashboard}")
             produced = asyncio.run(
                 produce_values(bootstrap_servers(broker_url), settings.topic_raw, values)
             )
-            say(f"Produced {len(produced)} messages to {settings.topic_raw}")
-            result = asyncio.run(collect_outputs(settings, produced, timeout_s))
+            accepted = [p for p in produced if p.error is None]
+            say(f"Produced {len(accepted)} messages to {settings.topic_raw}")
+            for refused in (p for p in produced if p.error is not None):
+                say(f"! line {refused.line} refused by Kafka, not produced: {refused.error}")
+            result = asyncio.run(collect_outputs(settings, accepted, timeout_s))
+            result.refused = [p for p in produced if p.error is not None]
             if result.missing and worker.poll() is not None:
                 raise NieuwsstroomError(f"Worker died; log tail:\n{worker.log_tail()}")
             report(result)

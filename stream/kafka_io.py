@@ -10,19 +10,22 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.errors import KafkaError
 
 
 @dataclass(frozen=True, slots=True)
 class Produced:
-    """Where one produced message landed."""
+    """Where one produced message landed, or why Kafka refused it (`error`)."""
 
     partition: int
     offset: int
     key: bytes | None
+    line: int = 0
+    error: str | None = None
 
 
 def read_lines(stream: BinaryIO) -> Iterator[bytes]:
@@ -47,18 +50,32 @@ def article_key(value: bytes) -> bytes | None:
 
 
 async def produce_values(bootstrap: str, topic: str, values: Iterable[bytes]) -> list[Produced]:
-    """Send each value as one message; return where each landed (acks=all)."""
+    """Send each value as one message; return where each landed (acks=all), in input order.
+
+    A value Kafka refuses (e.g. larger than the broker's message limit) never enters
+    the pipeline, so it cannot be dead-lettered: it is reported with its line number
+    and the reason instead of aborting the rest.
+    """
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
     await producer.start()
     try:
-        pending = []
-        for value in values:
+        pending: list[tuple[int, bytes | None, Any]] = []
+        for line, value in enumerate(values, start=1):
             key = article_key(value)
-            pending.append((key, await producer.send(topic, value=value, key=key)))
+            try:
+                pending.append((line, key, await producer.send(topic, value=value, key=key)))
+            except KafkaError as exc:
+                pending.append((line, key, exc))
         results = []
-        for key, future in pending:
-            metadata = await future
-            results.append(Produced(metadata.partition, metadata.offset, key))
+        for line, key, future in pending:
+            try:
+                if isinstance(future, KafkaError):
+                    raise future
+                metadata = await future
+            except KafkaError as exc:
+                results.append(Produced(-1, -1, key, line, f"{type(exc).__name__}: {exc}"))
+                continue
+            results.append(Produced(metadata.partition, metadata.offset, key, line))
         return results
     finally:
         await producer.stop()

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from linkers.base import Document, Linker
 from stream import __version__
 from stream.errors import StageError
@@ -26,6 +28,9 @@ from stream.records import decode_article
 log = logging.getLogger(__name__)
 
 ENRICHED_SCHEMA = "nieuwsstroom.articles.enriched/v1"
+MAX_RECORD_BYTES = 1_000_000
+"""Largest enriched record we publish: Kafka's default message.max.bytes is ~1 MB, and a
+record the broker refuses would otherwise be retried forever."""
 MENTION_SCHEMA = "nieuwsstroom.entities.mention/v1"
 
 ArticleTranslator = Callable[[list[tuple[str, str]]], list[tuple[str, str]]]
@@ -151,6 +156,13 @@ class ArticlePipeline:
                 },
             },
         }
+        size = len(orjson.dumps(record))
+        if size > MAX_RECORD_BYTES:
+            raise StageError(
+                f"Enriched record is {size} bytes, over the {MAX_RECORD_BYTES}-byte message "
+                f"limit; split the article (body is {len(article['body'])} characters)",
+                stage="publish",
+            )
         mentions = [
             {
                 "schema": MENTION_SCHEMA,

@@ -109,6 +109,10 @@ def _print_summary(result: Any, source: Path) -> None:
         f"{len(result.enriched)} enriched, {len(result.deadletters)} dead-lettered, "
         f"{len(result.missing)} missing ({result.seconds:.1f}s)\n"
     )
+    for refused in result.refused:
+        out.write(
+            f"\n! line {refused.line} was refused by Kafka (never produced): {refused.error}\n"
+        )
     for record in result.enriched:
         qids = ", ".join(f"{e['label']} ({e['qid']})" for e in record["entities"][:12])
         more = len(record["entities"]) - 12

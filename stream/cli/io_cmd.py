@@ -34,8 +34,14 @@ def register(app: typer.Typer) -> None:
             with Path(file).open("rb") as handle:
                 values = list(read_lines(handle))
         produced = asyncio.run(produce_values(bootstrap_servers(settings.broker), target, values))
-        partitions = sorted({p.partition for p in produced})
-        typer.echo(f"Produced {len(produced)} messages to {target} (partitions {partitions})")
+        accepted = [p for p in produced if p.error is None]
+        partitions = sorted({p.partition for p in accepted})
+        typer.echo(f"Produced {len(accepted)} messages to {target} (partitions {partitions})")
+        refused = [p for p in produced if p.error is not None]
+        for p in refused:
+            typer.echo(f"error: line {p.line} refused by Kafka, not produced: {p.error}", err=True)
+        if refused:
+            raise typer.Exit(1)
 
     @app.command()
     def consume(

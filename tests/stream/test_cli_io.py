@@ -67,3 +67,21 @@ def test_produce_from_stdin_then_consume_both_outputs(worker_factory):
     [letter] = [orjson.loads(line) for line in dead.splitlines()]
     validator("deadletter").validate(letter)
     assert letter["value"] == "geen json" and letter["stage"] == "decode"
+
+
+def test_produce_reports_a_line_kafka_refuses_and_sends_the_rest(worker_factory, tmp_path):
+    pipeline = worker_factory()
+    env = {k: v for k, v in pipeline.env.items() if k.startswith("NIEUWSSTROOM_")}
+    huge = orjson.dumps({"id": "te-groot", "title": "x", "body": "woord " * 400_000})
+    small = orjson.dumps({"id": "klein", "title": "Kort", "body": "Het kabinet vergaderde."})
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(huge + b"\n" + small + b"\n")
+    completed = subprocess.run(
+        [sys.executable, "-m", "stream.cli", "produce", str(source)],
+        env={**os.environ, **env},
+        capture_output=True,
+        timeout=300,
+    )
+    assert completed.returncode == 1
+    assert "line 1 refused by Kafka" in completed.stderr.decode()
+    assert "Produced 1 messages" in completed.stdout.decode()

@@ -137,3 +137,13 @@ def test_declared_non_dutch_language_is_refused(pipeline):
     [outcome] = pipeline.process_batch([message(article("fr", language="fr"), 0)])
     assert isinstance(outcome, DeadLetter) and outcome.stage == "language"
     assert "'fr'" in outcome.error_message
+
+
+def test_record_too_large_for_kafka_is_dead_lettered_not_retried_forever(pipeline):
+    body = "\n\n".join(["Het kabinet vergaderde lang over de begroting in Den Haag."] * 9000)
+    [outcome] = pipeline.process_batch([message(article("huge", body=body), 0)])
+    assert isinstance(outcome, DeadLetter)
+    assert (
+        outcome.stage == "publish"
+        and "over the 1000000-byte message limit" in outcome.error_message
+    )
