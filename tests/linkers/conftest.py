@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-import urllib.parse
-from collections.abc import Callable, Iterable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
 
 from linkers.kb_sqlite import AliasRecord, EntityRecord, KnowledgeBase
+from tests.linkers.recorded_wikidata import serve_wikidata
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parents[2]
@@ -94,50 +92,7 @@ def sample_doc():
     return Document(record["title"], record["body"])
 
 
-API = DATA / "api"
-
-
-class RecordedWikidata(BaseHTTPRequestHandler):
-    """Serves /wiki/Special:EntityData/<QID>.json and /w/api.php?action=wbsearchentities."""
-
-    requests: list[str] = []
-
-    def do_GET(self) -> None:  # noqa: N802 (http.server API)
-        self.requests.append(self.path)
-        url = urllib.parse.urlsplit(self.path)
-        body: bytes | None = None
-        if url.path.startswith("/wiki/Special:EntityData/"):
-            qid = url.path.rsplit("/", 1)[1].removesuffix(".json")
-            file = API / f"EntityData_{qid}.json"
-            body = file.read_bytes() if file.is_file() else None
-        elif url.path == "/w/api.php":
-            query = urllib.parse.parse_qs(url.query)
-            if query.get("action") == ["wbsearchentities"]:
-                file = API / f"wbsearchentities_{query['search'][0]}.json"
-                body = (
-                    file if file.is_file() else API / "wbsearchentities_empty.json"
-                ).read_bytes()
-        if body is None:
-            self.send_response(404)
-            self.end_headers()
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
-def api_url():
-    RecordedWikidata.requests = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), RecordedWikidata)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/w/api.php"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+def api_url() -> Iterator[str]:
+    with serve_wikidata() as url:
+        yield url

@@ -6,7 +6,6 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 
 import pytest
 
@@ -14,7 +13,7 @@ from linkers import Document, build_linker
 from linkers.kb_sqlite import KnowledgeBase
 from linkers.learning import LearningLinker, NameLearner, is_lookup_worthy
 from linkers.wikidata_client import WikidataOnline
-from tests.linkers.conftest import RecordedWikidata
+from tests.linkers.recorded_wikidata import RecordedWikidata, serve_wikidata
 
 ARTICLE = Document(
     "Merkel in Kyiv",
@@ -131,14 +130,8 @@ class SlowWikidata(RecordedWikidata):
 
 @pytest.fixture
 def slow_api_url() -> Iterator[str]:
-    RecordedWikidata.requests = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), SlowWikidata)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/w/api.php"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serve_wikidata(SlowWikidata) as url:
+        yield url
 
 
 def test_offering_never_blocks_on_a_slow_server(slow_api_url, kb_factory, learners):

@@ -8,7 +8,7 @@ import pytest
 
 from linkers.errors import WikidataOnlineError
 from linkers.wikidata_client import WikidataOnline
-from tests.linkers.conftest import RecordedWikidata
+from tests.linkers.recorded_wikidata import RecordedWikidata
 
 
 def _online(api_url: str) -> WikidataOnline:

@@ -26,6 +26,13 @@ def run_cli(args: list[str], env: dict[str, str], stdin: bytes | None = None) ->
     return completed.stdout.decode()
 
 
+def consume_one(topic: str, env: dict[str, str]) -> dict:
+    """`nieuwsstroom consume TOPIC --from-beginning --max 1` parsed."""
+    out = run_cli(["consume", topic, "--from-beginning", "--max", "1", "--timeout", "240"], env)
+    [value] = [orjson.loads(line) for line in out.splitlines()]
+    return value
+
+
 def test_produce_from_stdin_then_consume_both_outputs(worker_factory):
     pipeline = worker_factory()
     env = {k: v for k, v in pipeline.env.items() if k.startswith("NIEUWSSTROOM_")}
@@ -35,36 +42,12 @@ def test_produce_from_stdin_then_consume_both_outputs(worker_factory):
     said = run_cli(["produce", "-"], env, stdin=lines)
     assert "Produced 2 messages" in said
 
-    enriched = run_cli(
-        [
-            "consume",
-            pipeline.settings.topic_enriched,
-            "--from-beginning",
-            "--max",
-            "1",
-            "--timeout",
-            "240",
-        ],
-        env,
-    )
-    [record] = [orjson.loads(line) for line in enriched.splitlines()]
+    record = consume_one(pipeline.settings.topic_enriched, env)
     validator("enriched").validate(record)
     assert record["id"] == "cli-1"
     assert "Q36600" in {e["qid"] for e in record["entities"]}  # Den Haag -> The Hague
 
-    dead = run_cli(
-        [
-            "consume",
-            pipeline.settings.topic_deadletter,
-            "--from-beginning",
-            "--max",
-            "1",
-            "--timeout",
-            "240",
-        ],
-        env,
-    )
-    [letter] = [orjson.loads(line) for line in dead.splitlines()]
+    letter = consume_one(pipeline.settings.topic_deadletter, env)
     validator("deadletter").validate(letter)
     assert letter["value"] == "geen json" and letter["stage"] == "decode"
 

@@ -9,10 +9,8 @@ stores her; a second article with the same name comes out linked to Q567.
 from __future__ import annotations
 
 import shutil
-import threading
 import time
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import orjson
@@ -20,7 +18,7 @@ import pytest
 
 from linkers.kb_sqlite import KnowledgeBase
 from linkers.seed import ensure_seed_kb
-from tests.linkers.conftest import RecordedWikidata
+from tests.linkers.recorded_wikidata import RecordedWikidata, serve_wikidata
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 
@@ -41,14 +39,8 @@ def article(article_id: str) -> bytes:
 @pytest.fixture
 def recorded_wikidata() -> Iterator[str]:
     """The recorded-Wikidata server on loopback, for a worker subprocess to query."""
-    RecordedWikidata.requests = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), RecordedWikidata)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/w/api.php"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serve_wikidata() as url:
+        yield url
 
 
 def _wait_for(predicate, timeout_s: float, what: str, log_tail) -> None:
