@@ -97,8 +97,8 @@ def main() -> None:
         print(f"  nl:   {src}\n  ours: {ours}\n  argos:{theirs}\n  ref:  {ref}")
     bleu_ratio = scores["pipeline"][0] / max(scores["direct_argos"][0], 1e-9)
     chrf_ratio = scores["pipeline"][1] / max(scores["direct_argos"][1], 1e-9)
-    print(f"bleu_ratio_vs_direct_argos={bleu_ratio:.3f}")
-    print(f"chrf_ratio_vs_direct_argos={chrf_ratio:.3f}")
+    print(f"bleu_ratio_vs_direct_argos={bleu_ratio:.4f}")
+    print(f"chrf_ratio_vs_direct_argos={chrf_ratio:.4f}")
 
 
 if __name__ == "__main__":
