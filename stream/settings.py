@@ -63,7 +63,9 @@ class Settings(BaseSettings):
         description="Use the bundled small test model when no official nl->en package is found.",
     )
     translate_threads: int = Field(2, ge=1, description="CTranslate2 intra-op threads.")
-    translate_beam_size: int = Field(2, ge=1, description="Beam size for translation.")
+    translate_beam_size: int = Field(
+        4, ge=1, description="Beam size for translation (4 = Argos's own default)."
+    )
     batch_max_articles: int = Field(
         8, ge=1, description="Most articles translated together in one micro-batch."
     )
