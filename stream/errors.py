@@ -43,3 +43,16 @@ class UnsupportedLanguageError(StageError):
 
 class ConfigurationError(NieuwsstroomError):
     """Start-up cannot continue: the message says what to set or install."""
+
+
+def user_errors() -> tuple[type[Exception], ...]:
+    """Errors whose message is the whole story for a CLI user: print it, no traceback.
+
+    translators/ and linkers/ are libraries that must not import stream, so their roots
+    (`TranslatorError`, `LinkerError`) cannot subclass `NieuwsstroomError`; the CLI
+    catches all three.
+    """
+    from linkers.errors import LinkerError
+    from translators.errors import TranslatorError
+
+    return (NieuwsstroomError, TranslatorError, LinkerError)

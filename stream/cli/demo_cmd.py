@@ -48,7 +48,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run broker + worker, produce the articles, wait for every outcome, summarise."""
         from stream.demo import SAMPLE_ARTICLES, DemoResult, run_demo
-        from stream.errors import NieuwsstroomError
+        from stream.errors import user_errors
         from stream.kafka_io import read_lines
         from stream.runtime import describe_runtime
         from stream.settings import Settings
@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
             values = list(read_lines(handle))
         try:
             described = describe_runtime(settings)
-        except NieuwsstroomError as exc:
+        except user_errors() as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from exc
         typer.echo(f"Translator: {described['translator']}")
@@ -83,7 +83,7 @@ def register(app: typer.Typer) -> None:
                 report=report,
                 say=typer.echo,
             )
-        except NieuwsstroomError as exc:
+        except user_errors() as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from exc
         if result.missing:

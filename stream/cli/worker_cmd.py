@@ -22,9 +22,10 @@ def register(app: typer.Typer) -> None:
         import asyncio
 
         import faust
+        from aiokafka.errors import KafkaError
 
         from stream.app import create_app
-        from stream.errors import NieuwsstroomError
+        from stream.errors import user_errors
         from stream.runtime import build_runtime
         from stream.settings import Settings
         from stream.topics import ensure_topics
@@ -34,10 +35,10 @@ def register(app: typer.Typer) -> None:
         try:
             runtime = build_runtime(settings)
             asyncio.run(ensure_topics(settings))
-        except NieuwsstroomError as exc:
+        except user_errors() as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from exc
-        except OSError as exc:
+        except (OSError, KafkaError) as exc:
             typer.echo(f"error: cannot reach Kafka at {settings.broker}: {exc}", err=True)
             raise typer.Exit(2) from exc
         asyncio.set_event_loop(asyncio.new_event_loop())
