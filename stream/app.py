@@ -50,6 +50,28 @@ def faust_settings(settings: Settings, *, web_enabled: bool = True) -> dict[str,
     }
 
 
+def create_trending(settings: Settings) -> Trending:
+    """The trending-entities table in a Faust app (and consumer group) of its own.
+
+    Kept apart from the enrichment app on purpose: a table makes Faust restore its
+    changelog after every rebalance, and faust-streaming 0.15.3 starts the fetcher
+    before it seeks stream partitions to their committed offsets when there is a
+    changelog to restore. In one app, a worker restarted after a crash then skipped
+    raw articles it had prefetched (and could never commit past them). Aggregating
+    `entities.mentions` is a downstream consumer anyway; it must not pause enrichment.
+    """
+    app = faust.App(f"{settings.app_id}-trending", **faust_settings(settings, web_enabled=False))
+    mentions = app.topic(
+        settings.topic_mentions,
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+        partitions=settings.partitions,
+    )
+    return Trending(app, mentions, settings.partitions)
+
+
 def create_app(settings: Settings, runtime: Runtime, *, web_enabled: bool = True) -> faust.App:
     """A Faust app wired to the given runtime (translator + linker)."""
     app = faust.App(settings.app_id, **faust_settings(settings, web_enabled=web_enabled))
@@ -68,7 +90,7 @@ def create_app(settings: Settings, runtime: Runtime, *, web_enabled: bool = True
     raw, enriched, mentions, deadletter = (raw_topic(n) for n in names.all())
     publisher = Publisher(enriched.send, mentions.send, deadletter.send)
     stats = PipelineStats()
-    trending = Trending(app, mentions, settings.partitions)
+    trending = create_trending(settings)
     app.nieuwsstroom = {
         "runtime": runtime,
         "stats": stats,

@@ -64,6 +64,7 @@ class Trending:
         expires_s: float = EXPIRES_S,
         clock: Clock = time.time,
     ) -> None:
+        self.app = app
         self.window_s = window_s
         self.expires_s = expires_s
         self._clock = clock

@@ -67,7 +67,7 @@ class WebState:
         self.stats: PipelineStats = ctx["stats"]
         self.topics: TopicNames = ctx["topics"]
         self.trending: Trending | None = ctx.get("trending")
-        self.consumer = ConsumerState(app, [self.topics.raw, self.topics.mentions])
+        self.consumer = ConsumerState(app, [self.topics.raw])
         self.readiness = Readiness(
             self.runtime, self.topics, broker_metadata(self.settings.broker, timeout_s=2.0)
         )

@@ -43,4 +43,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2) from exc
         asyncio.set_event_loop(asyncio.new_event_loop())
         faust_app = create_app(settings, runtime)
-        faust.Worker(faust_app, loglevel=settings.log_level.lower()).execute_from_commandline()
+        trending_app = faust_app.nieuwsstroom["trending"].app
+        faust.Worker(
+            faust_app, trending_app, loglevel=settings.log_level.lower()
+        ).execute_from_commandline()

@@ -18,8 +18,8 @@ import pytest
 from stream.demo import DemoResult, collect_outputs, free_port
 from stream.kafka_io import Produced, produce_values
 from stream.settings import Settings
-from stream.topics import ensure_topics
 from stream.worker_process import WorkerProcess
+from tests.worker_env import start_worker, worker_config
 
 _counter = itertools.count()
 
@@ -71,35 +71,21 @@ def worker_factory(
     workers: list[WorkerProcess] = []
 
     def start(partitions: int = 2, **env: str) -> PipelineUnderTest:
-        suffix = f"t{next(_counter)}-{tmp_path.name[-12:]}"
-        port = free_port()
-        values = {
-            "NIEUWSSTROOM_BROKER": f"kafka://{kafka_bootstrap}",
-            "NIEUWSSTROOM_APP_ID": f"nieuwsstroom-{suffix}",
-            "NIEUWSSTROOM_TOPIC_RAW": f"raw-{suffix}",
-            "NIEUWSSTROOM_TOPIC_ENRICHED": f"enriched-{suffix}",
-            "NIEUWSSTROOM_TOPIC_MENTIONS": f"mentions-{suffix}",
-            "NIEUWSSTROOM_TOPIC_DEADLETTER": f"deadletter-{suffix}",
-            "NIEUWSSTROOM_PARTITIONS": str(partitions),
-            "NIEUWSSTROOM_WEB_PORT": str(port),
-            "NIEUWSSTROOM_DATA_DIR": str(tmp_path / f"faust-{suffix}"),
-            "NIEUWSSTROOM_CACHE_DIR": str(nieuwsstroom_cache),
-            "ARGOS_PACKAGES_DIR": str(argos_packages_dir),
+        name = f"t{next(_counter)}-{tmp_path.name[-12:]}"
+        config = worker_config(
+            kafka_bootstrap,
+            name,
+            data_dir=tmp_path / f"faust-{name}",
+            cache_dir=nieuwsstroom_cache,
+            argos_packages_dir=argos_packages_dir,
+            partitions=partitions,
             **env,
-        }
-        settings = Settings(
-            **{
-                k.removeprefix("NIEUWSSTROOM_").lower(): v
-                for k, v in values.items()
-                if k.startswith("NIEUWSSTROOM_")
-            }
         )
-        asyncio.run(ensure_topics(settings))
-        worker = WorkerProcess(values, tmp_path / f"worker-{suffix}.log", port)
-        worker.start()
+        worker = start_worker(config, tmp_path / f"worker-{name}.log")
         workers.append(worker)
-        worker.wait_healthy()
-        return PipelineUnderTest(settings, worker, kafka_bootstrap, values, tmp_path, workers)
+        return PipelineUnderTest(
+            config.settings, worker, kafka_bootstrap, config.env, tmp_path, workers
+        )
 
     yield start
     for worker in workers:

@@ -21,16 +21,15 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from stream.demo import SAMPLE_ARTICLES, collect_outputs, free_port
+from stream.demo import SAMPLE_ARTICLES, collect_outputs
 from stream.kafka_io import produce_values
 from stream.settings import Settings
-from stream.topics import ensure_topics
 from stream.worker_process import WorkerProcess
+from tests.worker_env import start_worker, worker_config
 
 BAD_INPUTS: list[tuple[bytes, str]] = [
     (b"{not json", "decode"),
@@ -107,29 +106,16 @@ def web_pipeline(
 ) -> Iterator[WebPipeline]:
     """A worker on its own topics, ready (/ready = 200), with sample and bad articles sent."""
     tmp = tmp_path_factory.mktemp("web-worker")
-    suffix = uuid.uuid4().hex[:8]
-    port = free_port()
-    env = {
-        "NIEUWSSTROOM_BROKER": f"kafka://{kafka_bootstrap}",
-        "NIEUWSSTROOM_APP_ID": f"nieuwsstroom-web-{suffix}",
-        "NIEUWSSTROOM_TOPIC_RAW": f"raw-web-{suffix}",
-        "NIEUWSSTROOM_TOPIC_ENRICHED": f"enriched-web-{suffix}",
-        "NIEUWSSTROOM_TOPIC_MENTIONS": f"mentions-web-{suffix}",
-        "NIEUWSSTROOM_TOPIC_DEADLETTER": f"deadletter-web-{suffix}",
-        "NIEUWSSTROOM_PARTITIONS": "2",
-        "NIEUWSSTROOM_WEB_PORT": str(port),
-        "NIEUWSSTROOM_DATA_DIR": str(tmp / "faust"),
-        "NIEUWSSTROOM_CACHE_DIR": str(tmp / "cache"),
-        "ARGOS_PACKAGES_DIR": str(tmp / "argos-packages"),
-    }
-    settings = Settings(
-        **{k.removeprefix("NIEUWSSTROOM_").lower(): v for k, v in env.items() if "NIEUWS" in k}
+    config = worker_config(
+        kafka_bootstrap,
+        f"web-{uuid.uuid4().hex[:8]}",
+        data_dir=tmp / "faust",
+        cache_dir=tmp / "cache",
+        argos_packages_dir=tmp / "argos-packages",
     )
-    asyncio.run(ensure_topics(settings))
-    worker = WorkerProcess(env, Path(tmp) / "worker.log", port)
-    worker.start()
+    settings, port = config.settings, config.port
+    worker = start_worker(config, tmp / "worker.log", timeout_s=300)
     try:
-        worker.wait_healthy(timeout_s=300)
         pipeline = WebPipeline(settings, worker, kafka_bootstrap, port)
         deadline = time.monotonic() + 300
         while pipeline.get("/ready")[0] != 200:

@@ -193,6 +193,10 @@ def test_create_app_registers_views_trending_table_and_agents(runtime, tmp_path)
     app = create_app(settings, runtime)
     ctx = app.nieuwsstroom
     assert {"web", "trending", "stats"} <= set(ctx)
-    assert "trending-entities" in app.tables
-    assert {"enrich-articles", "trending-entities"} <= {a.name for a in app.agents.values()}
+    assert {a.name for a in app.agents.values()} == {"enrich-articles"}
+    assert not app.tables, "tables live in the trending app: a rebalance must not stall enrichment"
+    trending_app = ctx["trending"].app
+    assert trending_app.conf.id == f"{settings.app_id}-trending"
+    assert "trending-entities" in trending_app.tables
+    assert {a.name for a in trending_app.agents.values()} == {"trending-entities"}
     assert ctx["trending"].top(5)["entities"] == []
