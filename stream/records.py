@@ -16,6 +16,7 @@ from schemas import validator
 from stream.errors import DecodeError, InvalidArticleError
 
 MAX_MESSAGE_BYTES = 4 * 1024 * 1024
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 def decode_article(value: bytes | None) -> dict[str, Any]:
@@ -30,6 +31,10 @@ def decode_article(value: bytes | None) -> dict[str, Any]:
         value.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DecodeError(f"Message is not valid UTF-8: {exc.reason} at byte {exc.start}") from exc
+    if value.startswith(
+        UTF8_BOM
+    ):  # JSON parsers may ignore a BOM (RFC 8259); Windows tools add one
+        value = value[len(UTF8_BOM) :]
     try:
         data = orjson.loads(value)
     except orjson.JSONDecodeError as exc:
@@ -71,9 +76,12 @@ def _describe(error: Any) -> str:
         return f"field {where!r} is blank"
     if error.validator == "minLength":
         return f"field {where!r} is empty"
+    if error.validator == "maxLength":
+        return f"field {where!r} is longer than {error.validator_value} characters"
     if error.validator == "type":
         return f"field {where!r} must be {error.validator_value}, got {_json_type(error.instance)}"
-    return f"field {where!r}: {error.message}" if where else error.message
+    message = error.message if len(error.message) <= 200 else error.message[:200] + "..."
+    return f"field {where!r}: {message}" if where else message
 
 
 def _json_type(value: Any) -> str:

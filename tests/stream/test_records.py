@@ -48,3 +48,15 @@ def test_several_problems_are_reported_together():
     message = str(caught.value)
     assert "'title' must be string" in message
     assert "'body' is empty" in message
+
+
+def test_a_utf8_bom_before_the_json_is_accepted():
+    article = decode_article(b'\xef\xbb\xbf{"id": "bom", "title": "t", "body": "Tekst."}')
+    assert article["id"] == "bom"
+
+
+def test_reasons_stay_short_even_for_huge_values():
+    title = "x" * 50_000
+    with pytest.raises(InvalidArticleError) as caught:
+        decode_article(b'{"id": "a", "title": "%s", "body": "b"}' % title.encode())
+    assert str(caught.value) == "field 'title' is longer than 2000 characters"
