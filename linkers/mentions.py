@@ -318,6 +318,7 @@ class MentionFinder:
                 j >= len(tokens)
                 or j in cover_at
                 or not is_capitalised(nxt)
+                or is_acronym(nxt)  # "De PVV", "Het CDA": an article, not "De Jonge"
                 or self._is_common(nxt)
                 or self._is_ordinary(nxt)
                 or text[tokens[i][1] : tokens[j][0]].strip(" ")

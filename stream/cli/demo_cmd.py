@@ -126,7 +126,8 @@ def _print_summary(result: Any, source: Path) -> None:
             out.write(f"  unlinked: {unlinked}\n")
     for letter in result.deadletters:
         out.write(
-            f"\n! dead letter (offset {letter['source_offset']}): stage={letter['stage']} "
+            f"\n! dead letter ({letter['source_partition']}@{letter['source_offset']}): "
+            f"stage={letter['stage']} "
             f"{letter['error_class']}: {letter['error_message']}\n"
         )
     out.flush()

@@ -111,3 +111,9 @@ def test_surname_particles(finder):
     got = found(finder, "Dat zei Herman Van Rompuy. Van der Laan ook, en Ursula von der Leyen.")
     assert ("name", "Herman Van Rompuy") in got
     assert ("name", "Van der Laan") in got and ("name", "Ursula von der Leyen") in got
+
+
+def test_article_before_an_acronym_is_not_part_of_the_name(finder):
+    got = found(finder, "De PVV stapte uit de coalitie. Het CDA bleef. De Jonge zweeg.")
+    assert ("acronym", "PVV") in got and ("acronym", "CDA") in got
+    assert not any(text.startswith(("De ", "Het ")) and text != "De Jonge" for _, text in got)
