@@ -67,7 +67,11 @@ class WebState:
         self.stats: PipelineStats = ctx["stats"]
         self.topics: TopicNames = ctx["topics"]
         self.trending: Trending | None = ctx.get("trending")
-        self.consumer = ConsumerState(app, [self.topics.raw])
+        # Two consumer groups live in this worker: enrichment (raw articles) and the
+        # trending app (mention records); ops see both groups' partitions and lag.
+        self.consumers = [ConsumerState(app, [self.topics.raw])]
+        if self.trending is not None:
+            self.consumers.append(ConsumerState(self.trending.app, [self.topics.mentions]))
         self.readiness = Readiness(
             self.runtime, self.topics, broker_metadata(self.settings.broker, timeout_s=2.0)
         )
@@ -75,13 +79,26 @@ class WebState:
         self.heartbeat = LoopHeartbeat()
         self.started = time.time()
 
+    async def consumer_lag(self) -> list[dict[str, Any]]:
+        """Lag rows of every consumer group in this worker."""
+        return [row for consumer in self.consumers for row in await consumer.lag()]
+
+    def partitions(self) -> dict[str, list[int]]:
+        """{topic: [partition, ...]} assigned to this worker, across its groups."""
+        merged: dict[str, list[int]] = {}
+        for consumer in self.consumers:
+            merged.update(consumer.partitions())
+        return merged
+
     async def pipeline_stats(self) -> dict[str, Any]:
-        lag = await self.consumer.lag()
+        lag = await self.consumer_lag()
         known = [row["lag"] for row in lag if row["lag"] is not None]
         out = self.stats.snapshot()
         out["consumer"] = {
             "group": self.settings.app_id,
-            "partitions": self.consumer.partitions(),
+            "groups": [self.settings.app_id]
+            + ([f"{self.settings.app_id}-trending"] if self.trending is not None else []),
+            "partitions": self.partitions(),
             "lag": lag,
             "total_lag": sum(known) if known else None,
         }
@@ -147,7 +164,7 @@ def register_views(app: faust.App) -> WebState:
     @app.page("/metrics")
     class Metrics(View):
         async def get(self, request: Request) -> Response:
-            body = state.metrics.render(await state.consumer.lag())
+            body = state.metrics.render(await state.consumer_lag())
             return self.bytes(body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     @app.page("/dashboard")

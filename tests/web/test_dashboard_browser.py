@@ -97,7 +97,7 @@ def test_dashboard_renders_live_charts_and_tables(fresh_traffic: WebPipeline, br
     dead_rows = int(page.locator("#deadletters").get_attribute("data-rows") or 0)
     assert dead_rows == sum(web_pipeline.dead_by_stage.values())
     assert "DecodeError" in page.locator("#deadletters").inner_text()
-    assert int(page.locator("#partitions").get_attribute("data-rows") or 0) == 2  # raw topic
+    assert int(page.locator("#partitions").get_attribute("data-rows") or 0) == 4  # raw + mentions
     assert "argos" in page.locator("#prov-translator").inner_text()
 
     ARTIFACTS.mkdir(exist_ok=True)

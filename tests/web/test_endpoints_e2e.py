@@ -62,8 +62,9 @@ def test_pipeline_stats_match_what_was_sent(web_pipeline: WebPipeline):
 
     consumer = stats["consumer"]
     assert sorted(consumer["partitions"][pipeline.settings.topic_raw]) == [0, 1]
-    # entities.mentions is read by the separate trending app (its own consumer group).
-    assert pipeline.settings.topic_mentions not in consumer["partitions"]
+    # entities.mentions is read by the trending app (its own consumer group, same worker).
+    assert sorted(consumer["partitions"][pipeline.settings.topic_mentions]) == [0, 1]
+    assert consumer["groups"] == [pipeline.settings.app_id, f"{pipeline.settings.app_id}-trending"]
     cache = stats["translation_cache"]
     assert cache is not None and cache["misses"] > 0
     assert stats["provenance"]["translator"]["engine"].startswith("argos")
