@@ -50,6 +50,20 @@ def faust_settings(settings: Settings, *, web_enabled: bool = True) -> dict[str,
     }
 
 
+def bytes_topic(app: faust.App, name: str, partitions: int) -> Any:
+    """A topic whose keys and values stay raw bytes: we decode and encode (orjson) ourselves,
+    so a malformed message reaches the pipeline (and the dead-letter topic) instead of
+    failing inside Faust's deserializer."""
+    return app.topic(
+        name,
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+        partitions=partitions,
+    )
+
+
 def create_trending(settings: Settings) -> Trending:
     """The trending-entities table in a Faust app (and consumer group) of its own.
 
@@ -61,14 +75,7 @@ def create_trending(settings: Settings) -> Trending:
     `entities.mentions` is a downstream consumer anyway; it must not pause enrichment.
     """
     app = faust.App(f"{settings.app_id}-trending", **faust_settings(settings, web_enabled=False))
-    mentions = app.topic(
-        settings.topic_mentions,
-        key_type=bytes,
-        value_type=bytes,
-        key_serializer="raw",
-        value_serializer="raw",
-        partitions=settings.partitions,
-    )
+    mentions = bytes_topic(app, settings.topic_mentions, settings.partitions)
     return Trending(app, mentions, settings.partitions)
 
 
@@ -77,17 +84,9 @@ def create_app(settings: Settings, runtime: Runtime, *, web_enabled: bool = True
     app = faust.App(settings.app_id, **faust_settings(settings, web_enabled=web_enabled))
     names = TopicNames.from_settings(settings)
 
-    def raw_topic(name: str) -> Any:
-        return app.topic(
-            name,
-            key_type=bytes,
-            value_type=bytes,
-            key_serializer="raw",
-            value_serializer="raw",
-            partitions=settings.partitions,
-        )
-
-    raw, enriched, mentions, deadletter = (raw_topic(n) for n in names.all())
+    raw, enriched, mentions, deadletter = (
+        bytes_topic(app, name, settings.partitions) for name in names.all()
+    )
     publisher = Publisher(enriched.send, mentions.send, deadletter.send)
     stats = PipelineStats()
     trending = create_trending(settings)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -20,6 +19,7 @@ from typing import Any
 
 import orjson
 
+from deploy.kafka.local_broker import free_port
 from stream.errors import NieuwsstroomError
 from stream.kafka_io import Produced, consume, produce_values
 from stream.publish import HEADER_PREFIX, dead_letter_view
@@ -40,13 +40,6 @@ class DemoResult:
     missing: list[tuple[int, int]] = field(default_factory=list)
     refused: list[Produced] = field(default_factory=list)
     seconds: float = 0.0
-
-
-def free_port() -> int:
-    """A free TCP port on the loopback interface."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextlib.contextmanager

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 
 @dataclass(frozen=True, slots=True)
 class RawMessage:
@@ -30,6 +32,11 @@ class Enriched:
     record: dict[str, Any]
     mentions: list[dict[str, Any]] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    value: bytes | None = None
+    """`record` as orjson bytes when the pipeline already serialized it (size check)."""
+
+    def encoded(self) -> bytes:
+        return self.value if self.value is not None else orjson.dumps(self.record)
 
 
 @dataclass(slots=True)

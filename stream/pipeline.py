@@ -156,7 +156,8 @@ class ArticlePipeline:
                 },
             },
         }
-        size = len(orjson.dumps(record))
+        value = orjson.dumps(record)
+        size = len(value)
         if size > MAX_RECORD_BYTES:
             raise StageError(
                 f"Enriched record is {size} bytes, over the {MAX_RECORD_BYTES}-byte message "
@@ -178,7 +179,7 @@ class ArticlePipeline:
             }
             for entity in linked
         ]
-        return Enriched(item.message, article["id"], record, mentions, dict(item.timings_ms))
+        return Enriched(item.message, article["id"], record, mentions, dict(item.timings_ms), value)
 
 
 def dead_letter(

@@ -123,7 +123,7 @@ class Publisher:
                 key = outcome.article_id.encode("utf-8")
                 deliveries.append(
                     await self._send_enriched(
-                        key=key, value=orjson.dumps(outcome.record), headers=source_headers(outcome)
+                        key=key, value=outcome.encoded(), headers=source_headers(outcome)
                     )
                 )
                 for mention in outcome.mentions:

@@ -11,7 +11,7 @@ import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
-from stream.demo import free_port
+from deploy.kafka.local_broker import free_port
 from stream.settings import Settings
 from stream.topics import ensure_topics
 from stream.worker_process import WorkerProcess

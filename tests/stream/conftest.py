@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from stream.demo import DemoResult, collect_outputs, free_port
+from deploy.kafka.local_broker import free_port
+from stream.demo import DemoResult, collect_outputs
 from stream.kafka_io import Produced, produce_values
 from stream.settings import Settings
 from stream.worker_process import WorkerProcess
