@@ -30,13 +30,19 @@ SAMPLE_ARTICLES = REPO / "stream" / "data" / "sample_articles.jsonl"
 
 
 def isolate_argos() -> Path:
-    """Point Argos at a bench-private package directory; must run before Argos is imported."""
+    """Point Argos at a bench-private package directory and our compute type; must run
+    before Argos is imported (it reads both from the environment at import)."""
     import sys
 
     if "argostranslate" in sys.modules:
         raise RuntimeError("isolate_argos() must run before argostranslate is imported")
     packages = Path(tempfile.mkdtemp(prefix="nieuwsstroom-bench-argos-")) / "packages"
     os.environ["ARGOS_PACKAGES_DIR"] = str(packages)
+    # Same CTranslate2 compute type as the pipeline, so the comparison is of code paths,
+    # not of int8 vs float32 arithmetic.
+    from stream.settings import Settings
+
+    os.environ["ARGOS_COMPUTE_TYPE"] = Settings().translate_compute_type
     return packages
 
 

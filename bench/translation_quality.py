@@ -63,6 +63,7 @@ def main() -> None:
         threads=settings.translate_threads,
         beam_size=settings.translate_beam_size,
         cache_size=settings.translation_cache_size,
+        compute_type=settings.translate_compute_type,
     )
     print(f"model: {describe(translator)}")
     print(f"test set: libreoffice_help_nl_en_heldout.tsv, {len(pairs)} pairs")

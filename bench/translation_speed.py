@@ -72,6 +72,7 @@ def main() -> None:
                 threads=settings.translate_threads,
                 beam_size=beam,
                 cache_size=cache,
+                compute_type=settings.translate_compute_type,
             )
             translator.translate_batch([WARM_UP])  # load outside the clock
             start = time.perf_counter()
@@ -88,6 +89,7 @@ def main() -> None:
         threads=settings.translate_threads,
         beam_size=settings.translate_beam_size,
         cache_size=0,
+        compute_type=settings.translate_compute_type,
     )
     print(f"model: {describe(first)}")
     print(f"articles={len(articles)} sentences={n_sentences} micro_batch_articles={batch}")

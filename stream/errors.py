@@ -41,6 +41,14 @@ class UnsupportedLanguageError(StageError):
     stage = "language"
 
 
+class RetriesExhaustedError(StageError):
+    """A stage kept failing on one article; `cause_class` names the last error's type."""
+
+    def __init__(self, message: str, *, stage: str, cause_class: str) -> None:
+        super().__init__(message, stage=stage)
+        self.cause_class = cause_class
+
+
 class ConfigurationError(NieuwsstroomError):
     """Start-up cannot continue: the message says what to set or install."""
 

@@ -1,27 +1,57 @@
 """Decoding and validating `articles.raw` values (the producer contract).
 
-Raw bytes come in; either a validated article dict comes out or a
+Raw bytes come in; either a validated, cleaned article dict comes out or a
 `DecodeError`/`InvalidArticleError` whose message says exactly what is wrong
 (which field, what was found), because that text is what the producer reads in
 the dead-letter headers.
+
+Order matters: the JSON is parsed, `title` and `body` are cleaned (HTML and
+control characters, `stream.cleaning`), and only then validated, so a body of
+nothing but markup is refused as blank. The body limit is checked on the text as
+sent, because it protects the worker's memory and time.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
 from schemas import validator
+from stream.cleaning import Cleaned, clean_text
 from stream.errors import DecodeError, InvalidArticleError
 
 MAX_MESSAGE_BYTES = 4 * 1024 * 1024
+DEFAULT_MAX_BODY_CHARS = 200_000
 UTF8_BOM = b"\xef\xbb\xbf"
+CLEANED_FIELDS = ("title", "body")
 
 
-def decode_article(value: bytes | None) -> dict[str, Any]:
-    """Parse and validate one raw message value into an article dict."""
-    if value is None or len(value) == 0:
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A validated article and what cleaning did to each text field."""
+
+    fields: dict[str, Any]
+    cleaning: dict[str, Cleaned] = field(default_factory=dict)
+
+    def cleaning_summary(self) -> dict[str, Any]:
+        """What the enriched record's provenance says about input cleaning."""
+        return {
+            "html_stripped": sorted(k for k, c in self.cleaning.items() if c.html_stripped),
+            "control_characters_removed": sum(
+                c.control_characters_removed for c in self.cleaning.values()
+            ),
+        }
+
+
+def decode_article(value: bytes | None, max_body_chars: int = DEFAULT_MAX_BODY_CHARS) -> Article:
+    """Parse, clean and validate one raw message value."""
+    if value is None:
+        raise DecodeError(
+            "Message value is null (a tombstone): expected a JSON object with id, title and body"
+        )
+    if len(value) == 0:
         raise DecodeError("Empty message: expected a JSON object with id, title and body")
     if len(value) > MAX_MESSAGE_BYTES:
         raise DecodeError(f"Message too large: {len(value)} bytes, limit {MAX_MESSAGE_BYTES}")
@@ -43,6 +73,23 @@ def decode_article(value: bytes | None) -> dict[str, Any]:
         raise InvalidArticleError(
             f"Expected a JSON object with id, title and body, got a JSON {_json_type(data)}"
         )
+    body = data.get("body")
+    if isinstance(body, str) and len(body) > max_body_chars:
+        raise InvalidArticleError(
+            f"field 'body' is {len(body):,} characters, over the limit of {max_body_chars:,} "
+            "(NIEUWSSTROOM_MAX_BODY_CHARS); split the article"
+        )
+    cleaning = {}
+    for name in CLEANED_FIELDS:
+        if isinstance(data.get(name), str):
+            cleaned = clean_text(data[name])
+            if data[name].strip() and not cleaned.text.strip():
+                raise InvalidArticleError(
+                    f"field {name!r} has no text left once HTML markup and control characters "
+                    "are removed"
+                )
+            data[name] = cleaned.text
+            cleaning[name] = cleaned
     errors = sorted(validator("raw").iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         by_field: dict[str, str] = {}
@@ -54,7 +101,7 @@ def decode_article(value: bytes | None) -> dict[str, Any]:
         if any(e.validator in ("minLength", "pattern") for e in errors):
             messages = _drop_blank_when_empty(messages)
         raise InvalidArticleError("; ".join(messages[:5]))
-    return data
+    return Article(data, cleaning)
 
 
 def _drop_blank_when_empty(messages: list[str]) -> list[str]:

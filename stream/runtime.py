@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from linkers.base import Document, Linker
+from stream.language import LanguageChecker
 from stream.pipeline import ArticlePipeline
 from stream.settings import Settings
 from translators.base import Translator
@@ -72,6 +73,7 @@ def build_runtime(settings: Settings) -> Runtime:
         threads=settings.translate_threads,
         beam_size=settings.translate_beam_size,
         cache_size=settings.translation_cache_size,
+        compute_type=settings.translate_compute_type,
     )
     kb_path = settings.kb_path or ensure_seed_kb(settings.cache_dir)
     wikidata_linker = build_linker(kb_path, settings.link_threshold)
@@ -93,7 +95,15 @@ def build_runtime(settings: Settings) -> Runtime:
     def translate_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
         return translate_articles(translator, pairs)
 
-    pipeline = ArticlePipeline(translate_pairs, linker, translator.provenance)
+    pipeline = ArticlePipeline(
+        translate_pairs,
+        linker,
+        translator.provenance,
+        LanguageChecker(english_passthrough=settings.english_passthrough),
+        max_body_chars=settings.max_body_chars,
+        stage_attempts=settings.stage_attempts,
+        stage_retry_backoff_s=settings.stage_retry_backoff_s,
+    )
     return Runtime(translator, linker, pipeline, learner=learner)
 
 

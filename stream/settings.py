@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -66,6 +67,11 @@ class Settings(BaseSettings):
     translate_beam_size: int = Field(
         4, ge=1, description="Beam size for translation (4 = Argos's own default)."
     )
+    translate_compute_type: Literal["float32", "int8", "int8_float32", "int16", "auto"] = Field(
+        "float32",
+        description="CTranslate2 compute type. float32 keeps a sentence's translation "
+        "independent of the batch it lands in (int8 output shifts with batch padding).",
+    )
     batch_max_articles: int = Field(
         8, ge=1, description="Most articles translated together in one micro-batch."
     )
@@ -74,6 +80,29 @@ class Settings(BaseSettings):
     )
     translation_cache_size: int = Field(
         10_000, ge=0, description="Sentences kept in the translation cache (0 disables it)."
+    )
+
+    # Input limits and policies
+    max_body_chars: int = Field(
+        200_000,
+        ge=1,
+        description="Longest accepted body in characters; longer ones are dead-lettered.",
+    )
+    english_passthrough: bool = Field(
+        False,
+        description="Pass articles detected as English through untranslated "
+        "(title_en/body_en = the original) instead of dead-lettering them.",
+    )
+    stage_attempts: int = Field(
+        3,
+        ge=1,
+        description="Attempts per article when translation or linking fails unexpectedly, "
+        "before it is dead-lettered.",
+    )
+    stage_retry_backoff_s: float = Field(
+        0.2,
+        ge=0,
+        description="Back-off before the second attempt (doubles for each further one).",
     )
 
     # Linking

@@ -90,6 +90,7 @@ class ArgosTranslator:
             "model_source": self.model.source,
             "test_model": self.model.is_test_model,
             "beam_size": self.beam_size,
+            "compute_type": self.compute_type,
         }
 
     def _load(self) -> ctranslate2.Translator:

@@ -23,18 +23,24 @@ def build_translator(
     threads: int,
     beam_size: int,
     cache_size: int,
+    compute_type: str = "float32",
     packages_dir: Path | None = None,
 ) -> Translator:
     """Resolve the nl->en package and wrap it: `CachedTranslator(ArgosTranslator(...))`.
 
-    `cache_size=0` disables the cache. `provenance["test_model"]` tells the
-    caller whether the small test model is in use (say so loudly).
+    `cache_size=0` disables the cache. `compute_type` defaults to float32 because
+    int8 output depends on the padding of the batch a sentence lands in, and a
+    repeated article must translate identically (Settings.translate_compute_type).
+    `provenance["test_model"]` tells the caller whether the small test model is in use
+    (say so loudly).
     Raises `ModelNotFoundError` / `InvalidModelError` (both `TranslatorError`).
     """
     resolved = resolve_model(
         model_path=model_path, allow_test_model=allow_test_model, packages_dir=packages_dir
     )
-    translator: Translator = ArgosTranslator(resolved, threads=threads, beam_size=beam_size)
+    translator: Translator = ArgosTranslator(
+        resolved, threads=threads, beam_size=beam_size, compute_type=compute_type
+    )
     if cache_size > 0:
         translator = CachedTranslator(translator, cache_size)
     return translator

@@ -71,6 +71,7 @@ def register(app: typer.Typer) -> None:
                 threads=settings.translate_threads,
                 beam_size=settings.translate_beam_size,
                 cache_size=settings.translation_cache_size,
+                compute_type=settings.translate_compute_type,
             )
         except TranslatorError as exc:
             typer.echo(f"error: {exc}", err=True)

@@ -11,6 +11,7 @@ import pytest
 
 from linkers.base import Document, Entity, Mention
 from schemas import validator
+from stream.language import LanguageChecker
 from stream.outcomes import DeadLetter, Enriched, RawMessage
 from stream.pipeline import ArticlePipeline
 
@@ -76,9 +77,20 @@ def article(id_: str, body: str = DUTCH_BODY, **extra: object) -> bytes:
     return orjson.dumps({"id": id_, "title": "Rutte in Den Haag", "body": body, **extra})
 
 
+def make_pipeline(translator=None, **options: object) -> ArticlePipeline:
+    options.setdefault("stage_retry_backoff_s", 0.01)
+    return ArticlePipeline(
+        translator or EchoTranslator(),
+        NameLinker(),
+        {"engine": "echo", "model": "in-test"},
+        options.pop("language_checker", None),
+        **options,
+    )
+
+
 @pytest.fixture
 def pipeline() -> ArticlePipeline:
-    return ArticlePipeline(EchoTranslator(), NameLinker(), {"engine": "echo", "model": "in-test"})
+    return make_pipeline()
 
 
 def test_good_article_becomes_a_schema_valid_enriched_record(pipeline):
@@ -130,7 +142,9 @@ def test_each_message_gets_exactly_one_outcome_in_order(pipeline):
     poison = outcomes[3]
     assert isinstance(poison, DeadLetter)
     assert poison.error_class == "RuntimeError" and "VERGIF" in poison.error_message
+    assert "translate failed after 3 attempts" in poison.error_message
     assert "not Dutch" in outcomes[5].error_message
+    assert "link failed after 3 attempts" in outcomes[6].error_message
 
 
 def test_declared_non_dutch_language_is_refused(pipeline):
@@ -139,11 +153,110 @@ def test_declared_non_dutch_language_is_refused(pipeline):
     assert "'fr'" in outcome.error_message
 
 
-def test_record_too_large_for_kafka_is_dead_lettered_not_retried_forever(pipeline):
+def test_record_too_large_for_kafka_is_dead_lettered_not_retried_forever():
     body = "\n\n".join(["Het kabinet vergaderde lang over de begroting in Den Haag."] * 9000)
+    pipeline = make_pipeline(max_body_chars=2_000_000)
     [outcome] = pipeline.process_batch([message(article("huge", body=body), 0)])
     assert isinstance(outcome, DeadLetter)
     assert (
         outcome.stage == "publish"
         and "over the 1000000-byte message limit" in outcome.error_message
     )
+
+
+class FlakyTranslator(EchoTranslator):
+    """Fails the first `failures` calls, then translates: a transient fault."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.calls = 0
+
+    def __call__(self, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise RuntimeError(f"transient failure {self.calls}")
+        return super().__call__(pairs)
+
+
+def test_a_transient_stage_failure_is_retried_and_the_article_gets_through():
+    translator = FlakyTranslator(failures=2)  # the batch call, then one single retry
+    [outcome] = make_pipeline(translator).process_batch([message(article("flaky"), 0)])
+    assert isinstance(outcome, Enriched)
+    assert translator.calls == 3
+
+
+def test_a_stage_that_keeps_failing_is_tried_a_bounded_number_of_times_then_dead_lettered():
+    translator = FlakyTranslator(failures=10**6)
+    pipeline = make_pipeline(translator, stage_attempts=4)
+    outcomes = pipeline.process_batch([message(article("a"), 0), message(article("b"), 1)])
+    assert [o.stage for o in outcomes] == ["translate", "translate"]
+    assert translator.calls == 1 + 2 * 4  # one batch call, then 4 attempts per article
+    assert "translate failed after 4 attempts: RuntimeError" in outcomes[0].error_message
+
+
+def _content(record: dict) -> dict:
+    return {k: v for k, v in record.items() if k not in ("provenance", "content_hash")}
+
+
+def test_a_repeated_article_gets_the_same_content_hash_and_record(pipeline):
+    first = pipeline.process_batch([message(article("twee-keer"), 0)])[0]
+    again = pipeline.process_batch(
+        [message(article("ander"), 1), message(article("twee-keer"), 2)]
+    )[1]
+    assert isinstance(first, Enriched) and isinstance(again, Enriched)
+    assert first.record["content_hash"] == again.record["content_hash"]
+    assert _content(first.record) == _content(again.record)
+    assert first.record["provenance"]["source"] != again.record["provenance"]["source"]
+    changed = pipeline.process_batch([message(article("twee-keer", body="Ander nieuws."), 3)])[0]
+    assert changed.record["content_hash"] != first.record["content_hash"]
+
+
+def test_html_and_control_characters_are_cleaned_and_offsets_point_into_the_clean_text(
+    pipeline,
+):
+    html = (
+        "<p>Minister-president <b>Mark Rutte</b> sprak&nbsp;dinsdag in Den Haag.</p>"
+        "<p>Daarna\x07 reisde hij naar <a href='x'>Brussel</a>.</p><script>var x;</script>"
+    )
+    [outcome] = pipeline.process_batch([message(article("html", body=html), 0)])
+    assert isinstance(outcome, Enriched)
+    record = outcome.record
+    assert record["body"] == (
+        "Minister-president Mark Rutte sprak dinsdag in Den Haag.\n\n"
+        "Daarna reisde hij naar Brussel."
+    )
+    assert record["provenance"]["input_cleaning"] == {
+        "html_stripped": ["body"],
+        "control_characters_removed": 1,
+    }
+    [mention] = record["entities"][0]["mentions"]
+    assert record["body"][mention["start"] : mention["end"]] == "Rutte"
+    validator("enriched").validate(record)
+
+
+ENGLISH = (
+    "The prime minister spoke on Tuesday in The Hague with his colleagues about the budget "
+    "and then travelled on to Brussels for talks with the other government leaders."
+)
+
+
+def test_english_is_refused_with_detected_language_and_confidence(pipeline):
+    [outcome] = pipeline.process_batch([message(article("en", body=ENGLISH), 0)])
+    assert isinstance(outcome, DeadLetter) and outcome.stage == "language"
+    assert "detected 'en', confidence 1.00" in outcome.error_message
+    assert "NIEUWSSTROOM_ENGLISH_PASSTHROUGH" in outcome.error_message
+
+
+def test_english_passes_through_untranslated_when_configured():
+    translator = FlakyTranslator(failures=0)
+    pipeline = make_pipeline(translator, language_checker=LanguageChecker(english_passthrough=True))
+    outcomes = pipeline.process_batch(
+        [message(article("en", body=ENGLISH), 0), message(article("nl"), 1)]
+    )
+    english, dutch = (o.record for o in outcomes)
+    assert english["body_en"] == ENGLISH and english["title_en"] == english["title"]
+    assert english["language"]["translated"] is False
+    assert english["language"]["detected"] == "en"
+    assert dutch["language"]["translated"] is True and dutch["body_en"].startswith("EN ")
+    assert translator.calls == 1  # only the Dutch article went to the model
+    validator("enriched").validate(english)
