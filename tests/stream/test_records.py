@@ -29,7 +29,7 @@ from stream.records import decode_article
         (b'{"id": "a", "title": ["t"], "body": "b"}', InvalidArticleError, "got array"),
         (b'{"id": "a", "title": "", "body": "b"}', InvalidArticleError, "field 'title' is empty"),
         (b'{"id": "a", "title": " \\t", "body": "b"}', InvalidArticleError, "'title' is blank"),
-        (b'{"id": "a", "title": "t", "body": "<p> </p>"}', InvalidArticleError, "'body' has no text left"),
+        (b'{"id": "a", "title": "t", "body": "<p> </p>"}', InvalidArticleError, "no text left"),
         (b'{"id": "a", "title": "t", "body": 5}', InvalidArticleError, "'body' must be string"),
     ],
 )
