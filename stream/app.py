@@ -16,7 +16,7 @@ from typing import Any
 import faust
 
 from stream.outcomes import Outcome, RawMessage
-from stream.pipeline import MAX_RECORD_BYTES, dead_letter
+from stream.pipeline import MAX_RECORD_BYTES, dead_letter, utc_now
 from stream.publish import Publisher
 from stream.runtime import Runtime
 from stream.settings import Settings
@@ -87,7 +87,14 @@ def create_app(settings: Settings, runtime: Runtime, *, web_enabled: bool = True
     raw, enriched, mentions, deadletter = (
         bytes_topic(app, name, settings.partitions) for name in names.all()
     )
-    publisher = Publisher(enriched.send, mentions.send, deadletter.send)
+    publisher = Publisher(
+        enriched.send,
+        mentions.send,
+        deadletter.send,
+        attempts=settings.stage_attempts,
+        first_backoff_s=max(settings.stage_retry_backoff_s, 0.05),
+        utc_now=utc_now,
+    )
     stats = PipelineStats()
     trending = create_trending(settings)
     app.nieuwsstroom = {
@@ -108,8 +115,7 @@ def create_app(settings: Settings, runtime: Runtime, *, web_enabled: bool = True
     async def handle(messages: list[RawMessage]) -> None:
         stats.received(len(messages))
         outcomes = await process(messages)
-        await publisher.publish(outcomes)
-        stats.record(outcomes)
+        stats.record(await publisher.publish(outcomes))
 
     @app.agent(raw, name="enrich-articles")
     async def enrich_articles(stream: faust.StreamT) -> None:

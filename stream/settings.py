@@ -97,7 +97,7 @@ class Settings(BaseSettings):
         3,
         ge=1,
         description="Attempts per article when translation or linking fails unexpectedly, "
-        "before it is dead-lettered.",
+        "or the broker refuses its enriched record, before it is dead-lettered.",
     )
     stage_retry_backoff_s: float = Field(
         0.2,
