@@ -18,7 +18,10 @@ import pytest
 
 from deploy.kafka.local_broker import LocalKafkaBroker
 
-KAFKA_FIXTURES = frozenset({"kafka_broker", "kafka_bootstrap", "local_broker_factory"})
+KAFKA_FIXTURES = frozenset(
+    {"kafka_broker", "kafka_bootstrap", "local_broker_factory", "worker_factory"}
+)
+"""`worker_factory` (tests/stream/conftest.py) asks for a broker only when it starts a worker."""
 
 
 def _cache_dir() -> Path:
@@ -54,7 +57,7 @@ def kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalKafk
 
 @pytest.fixture(scope="session")
 def kafka_bootstrap(kafka_broker: LocalKafkaBroker) -> str:
-    """"127.0.0.1:PORT" of the session broker (Faust: "kafka://" + this)."""
+    """The session broker's "127.0.0.1:PORT" (Faust: "kafka://" + this)."""
     return kafka_broker.bootstrap
 
 

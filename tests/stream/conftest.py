@@ -66,15 +66,30 @@ def nieuwsstroom_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def worker_factory(
-    kafka_bootstrap: str, argos_packages_dir: Path, nieuwsstroom_cache: Path, tmp_path: Path
+    request: pytest.FixtureRequest,
+    argos_packages_dir: Path,
+    nieuwsstroom_cache: Path,
+    tmp_path: Path,
 ) -> Iterator:
-    """Start workers on fresh topics; stopped (or already killed) at teardown."""
+    """Start workers on fresh topics; stopped (or already killed) at teardown.
+
+    `worker_factory(bootstrap="127.0.0.1:PORT")` runs the worker against another broker
+    (a private one from `local_broker_factory`, for broker-restart tests); without it the
+    session broker is used, and only then started, so a test on a private broker does not
+    pay for a second JVM. Ask for `local_broker_factory` before `worker_factory` in the
+    test's arguments: fixtures are torn down in reverse order, so the workers then stop
+    while their broker still answers.
+    """
     workers: list[WorkerProcess] = []
 
-    def start(partitions: int = 2, **env: str) -> PipelineUnderTest:
+    def start(
+        partitions: int = 2, *, bootstrap: str | None = None, **env: str
+    ) -> PipelineUnderTest:
         name = f"t{next(_counter)}-{tmp_path.name[-12:]}"
+        if bootstrap is None:
+            bootstrap = str(request.getfixturevalue("kafka_bootstrap"))
         config = worker_config(
-            kafka_bootstrap,
+            bootstrap,
             name,
             data_dir=tmp_path / f"faust-{name}",
             cache_dir=nieuwsstroom_cache,
@@ -84,9 +99,7 @@ def worker_factory(
         )
         worker = start_worker(config, tmp_path / f"worker-{name}.log")
         workers.append(worker)
-        return PipelineUnderTest(
-            config.settings, worker, kafka_bootstrap, config.env, tmp_path, workers
-        )
+        return PipelineUnderTest(config.settings, worker, bootstrap, config.env, tmp_path, workers)
 
     yield start
     for worker in workers:
