@@ -24,6 +24,7 @@ def register(app: typer.Typer) -> None:
         import faust
         from aiokafka.errors import KafkaError
 
+        from stream import kafka_backoff
         from stream.app import create_app
         from stream.errors import user_errors
         from stream.runtime import build_runtime
@@ -42,6 +43,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"error: cannot reach Kafka at {settings.broker}: {exc}", err=True)
             raise typer.Exit(2) from exc
         asyncio.set_event_loop(asyncio.new_event_loop())
+        kafka_backoff.install()  # no busy loop while a broker restarts (aiokafka#496)
         faust_app = create_app(settings, runtime)
         trending_app = faust_app.nieuwsstroom["trending"].app
         faust.Worker(
