@@ -39,6 +39,9 @@ def faust_settings(settings: Settings, *, web_enabled: bool = True) -> dict[str,
         "value_serializer": "raw",
         "consumer_auto_offset_reset": "earliest",
         "producer_acks": -1,
+        # Heartbeats come from aiokafka's background task, not from processing, so a
+        # short timeout only speeds up failover; Faust's default is 60 s.
+        "broker_session_timeout": settings.session_timeout_s,
         "producer_max_request_size": MAX_RECORD_BYTES + 64_000,  # record + headers, key
         "store": "memory://",
         "datadir": str(settings.data_dir),

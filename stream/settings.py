@@ -45,6 +45,13 @@ class Settings(BaseSettings):
     replication_factor: int = Field(
         1, ge=1, description="Replication factor used when topics are created."
     )
+    session_timeout_s: float = Field(
+        15.0,
+        ge=6,
+        le=1800,
+        description="Kafka consumer-group session timeout: how long a crashed worker's "
+        "partitions wait before another worker takes them over.",
+    )
     data_dir: Path = Field(
         Path("./.nieuwsstroom-data"), description="Faust data directory (table state)."
     )

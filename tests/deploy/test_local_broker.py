@@ -222,4 +222,3 @@ def _is_zombie_or_gone(pid: int) -> bool:
     except OSError:
         return True
     return state == "Z"
-

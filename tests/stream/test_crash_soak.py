@@ -48,10 +48,9 @@ def comparable(record: dict[str, Any]) -> dict[str, Any]:
 
 def test_killed_worker_loses_nothing_and_repeats_are_identical(worker_factory, record_property):
     started = time.monotonic()
-    # Faust reads BROKER_SESSION_TIMEOUT from the environment: Kafka hands the killed
-    # worker's partitions to the new one after this many seconds instead of the default
-    # 60, which only shortens the test; the guarantee does not depend on it.
-    pipeline = worker_factory(BROKER_SESSION_TIMEOUT="10")
+    # Kafka hands the killed worker's partitions to the new one after the session timeout
+    # (default 15 s); 10 s only shortens the test, the guarantee does not depend on it.
+    pipeline = worker_factory(NIEUWSSTROOM_SESSION_TIMEOUT_S="10")
     raw, enriched, deadletter = (
         pipeline.settings.topic_raw,
         pipeline.settings.topic_enriched,
