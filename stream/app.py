@@ -90,6 +90,9 @@ def create_app(settings: Settings, runtime: Runtime, *, web_enabled: bool = True
     raw, enriched, mentions, deadletter = (
         bytes_topic(app, name, settings.partitions) for name in names.all()
     )
+    stats = PipelineStats()
+    if runtime.pipeline is not None:  # None only in view tests that run no pipeline
+        runtime.pipeline.on_retry = stats.retried
     publisher = Publisher(
         enriched.send,
         mentions.send,
@@ -97,8 +100,8 @@ def create_app(settings: Settings, runtime: Runtime, *, web_enabled: bool = True
         attempts=settings.stage_attempts,
         first_backoff_s=max(settings.stage_retry_backoff_s, 0.05),
         utc_now=utc_now,
+        on_retry=stats.retried,
     )
-    stats = PipelineStats()
     trending = create_trending(settings)
     app.nieuwsstroom = {
         "runtime": runtime,

@@ -91,6 +91,14 @@ class _PipelineCollector(Collector):
         for stage, count in sorted(counters["deadletter_by_stage"].items()):
             dead.add_metric([stage], count)
         yield dead
+        retries = CounterMetricFamily(
+            "nieuwsstroom_stage_retries",
+            "Retries of a failing stage (translate, link, publish) before success or dead letter.",
+            labels=["stage"],
+        )
+        for stage, count in sorted(counters["retries_by_stage"].items()):
+            retries.add_metric([stage], count)
+        yield retries
         yield from self._windows()
         yield from self._consumer()
         yield from self._runtime_state()

@@ -87,6 +87,8 @@ class ArticlePipeline:
         self._max_body_chars = max_body_chars
         self._attempts = stage_attempts
         self._backoff_s = stage_retry_backoff_s
+        self.on_retry: Callable[[str], None] | None = None
+        """Told the stage name before each retry (the worker counts them for ops)."""
 
     def warm_up(self) -> None:
         """Load the language model now (about a second) instead of on the first article."""
@@ -154,6 +156,8 @@ class ArticlePipeline:
                     delay,
                     exc,
                 )
+                if self.on_retry is not None:
+                    self.on_retry(stage)
                 time.sleep(delay)
                 delay *= 2
         raise AssertionError("unreachable: stage_attempts >= 1")

@@ -122,6 +122,7 @@ class Publisher:
         first_backoff_s: float = 0.5,
         max_backoff_s: float = 30.0,
         utc_now: Callable[[], str],
+        on_retry: Callable[[str], None] | None = None,
     ) -> None:
         self._send_enriched = send_enriched
         self._send_mention = send_mention
@@ -130,6 +131,7 @@ class Publisher:
         self._first_backoff_s = first_backoff_s
         self._max_backoff_s = max_backoff_s
         self._utc_now = utc_now
+        self._on_retry = on_retry
 
     async def publish(self, outcomes: Sequence[Outcome]) -> list[Outcome]:
         """Send everything and return what was finally published (never raises a send error).
@@ -145,6 +147,7 @@ class Publisher:
             if not failed:
                 return published
             retry: list[int] = []
+            refused = 0
             for position, exc in failed:
                 index = pending[position]
                 outcome = published[index]
@@ -154,17 +157,21 @@ class Publisher:
                     and attempt >= self._attempts
                 ):
                     published[index] = self._refused(outcome, exc, attempt)
+                    refused += 1
                 retry.append(index)
-            log.warning(
-                "Publishing %d of %d outcomes failed (attempt %d: %r); retrying in %.1fs",
-                len(failed),
-                len(outcomes),
-                attempt,
-                failed[0][1],
-                backoff,
-            )
-            await asyncio.sleep(backoff)
-            backoff = min(backoff * 2, self._max_backoff_s)
+            if refused < len(failed):  # something is tried again as it was: back off first
+                log.warning(
+                    "Publishing %d of %d outcomes failed (attempt %d: %r); retrying in %.1fs",
+                    len(failed) - refused,
+                    len(outcomes),
+                    attempt,
+                    failed[0][1],
+                    backoff,
+                )
+                if self._on_retry is not None:
+                    self._on_retry("publish")
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self._max_backoff_s)
             pending = retry
             attempt += 1
 

@@ -46,6 +46,7 @@ class PipelineStats:
         self.enriched = 0
         self.deadlettered = 0
         self.deadletter_by_stage: Counter[str] = Counter()
+        self.retries_by_stage: Counter[str] = Counter()
         self.latency = {
             stage: LatencyWindow(LATENCY_WINDOW_S, LATENCY_MAX_SAMPLES, clock) for stage in STAGES
         }
@@ -63,6 +64,12 @@ class PipelineStats:
             self.messages_in += count
         self.rates["in"].add(count)
         self.timeline.count("in", count)
+
+    def retried(self, stage: str) -> None:
+        """One more retry of a failing stage (called from the pipeline's thread too): a
+        rising count warns ops before the dead letters do."""
+        with self._lock:
+            self.retries_by_stage[stage] += 1
 
     def record(self, outcomes: Sequence[Outcome]) -> None:
         enriched = 0
@@ -101,6 +108,7 @@ class PipelineStats:
                 "enriched": self.enriched,
                 "deadlettered": self.deadlettered,
                 "deadletter_by_stage": dict(self.deadletter_by_stage),
+                "retries_by_stage": dict(self.retries_by_stage),
             }
 
     def snapshot(self) -> dict[str, Any]:

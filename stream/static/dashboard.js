@@ -130,7 +130,9 @@ function renderTables(stats) {
     cell(tr, fmt(s.p99, 1)); cell(tr, fmt(s.max, 1));
   });
   const byStage = Object.entries(stats.deadletter_by_stage).map(([k, v]) => `${k}: ${v}`).join(" · ");
-  el("dead-by-stage").textContent = byStage ? `by stage: ${byStage}` : "none";
+  const retries = Object.entries(stats.retries_by_stage || {}).map(([k, v]) => `${k}: ${v}`).join(" · ");
+  el("dead-by-stage").textContent =
+    (byStage ? `by stage: ${byStage}` : "none") + (retries ? ` — retries: ${retries}` : "");
   fillTable("deadletters", stats.recent_dead_letters, (tr, d) => {
     cell(tr, (d.failed_at || "").replace("T", " ").replace("Z", ""));
     cell(tr, d.id ?? "(no key)"); cell(tr, `${d.partition}@${d.offset}`); cell(tr, d.stage);

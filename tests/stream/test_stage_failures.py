@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import sqlite3
+import urllib.request
 from pathlib import Path
 
 import orjson
@@ -23,6 +24,11 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from linkers.seed import ensure_seed_kb
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
+
+
+def _get_json(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return orjson.loads(response.read())
 
 
 def article(id_: str, body: str, title: str = "Nieuws uit Den Haag") -> bytes:
@@ -56,6 +62,9 @@ def test_link_stage_failing_is_retried_with_backoff_then_dead_lettered(
     log = pipeline.worker.log_path.read_text("utf-8")
     assert "attempt 1 of 3, retrying in 0.10s" in log
     assert "attempt 2 of 3, retrying in 0.20s" in log
+    stats = _get_json(f"http://127.0.0.1:{pipeline.worker.web_port}/pipeline/stats")
+    assert stats["retries_by_stage"] == {"link": 2}, "ops see the retries"
+    assert stats["deadletter_by_stage"] == {"link": 1}
 
     with sqlite3.connect(kb_path) as kb:
         kb.execute("ALTER TABLE aliases_kwijt RENAME TO aliases")
@@ -98,6 +107,9 @@ def test_a_record_the_broker_refuses_is_dead_lettered_and_the_partition_moves_on
         in (letter["error_message"])
     )
     assert orjson.loads(letter["value"])["body"] == long_body, "the original travels along"
+    stats = _get_json(f"http://127.0.0.1:{pipeline.worker.web_port}/pipeline/stats")
+    assert stats["retries_by_stage"] == {"publish": 2}
+    assert stats["deadletter_by_stage"] == {"publish": 1}
     [record] = result.enriched
     assert record["id"] == "te-groot" and len(record["body"]) < 100
     assert result.produced[0].partition == result.produced[1].partition
