@@ -27,7 +27,7 @@ Then, on the same worker:
   model and KB are loaded, and after N, 2N, ... articles (bounded caches: no growth);
 - scaling: a second worker in the same consumer group on the 4-partition topic,
   2-worker articles/s (one run) over 1-worker articles/s, with os.cpu_count().
-Partitions are filled round-robin, so both workers get equal shares.
+Partitions are filled so that each gets every bench text equally often (equal work).
 
 Every worker gets fresh topic names and app id, a private ARGOS_PACKAGES_DIR (so the
 bundled test model, or NIEUWSSTROOM_ARGOS_MODEL, is what runs) and a private
@@ -134,15 +134,19 @@ class PhaseResult:
 def bench_messages(articles: list[Article], count: int, tag: str) -> list[Message]:
     """`count` articles cycling over the bench texts, each with its own id.
 
-    Partitions are assigned round-robin rather than by key hash, so the four
-    partitions (and, when scaling, the two workers) get equal shares.
+    Partitions are set explicitly, not by key hash, so that every partition gets
+    the same work: plain round-robin (i % 4) would send text i % 8 to the same
+    partition every time (one worker would get every long article when scaling).
+    Shifting by one partition per cycle of texts gives each partition every text
+    equally often (exactly when `count` is a multiple of texts x partitions).
     """
     out = []
     for i in range(count):
         art = articles[i % len(articles)]
+        partition = (i + i // len(articles)) % PARTITIONS
         key = f"bench-{tag}-{i:05d}-{art.id}"
         value = {"id": key, "title": art.title, "body": art.body, "source": "nieuwsstroom-bench"}
-        out.append(Message(key.encode(), orjson.dumps(value), i % PARTITIONS, art.title, art.body))
+        out.append(Message(key.encode(), orjson.dumps(value), partition, art.title, art.body))
     return out
 
 
