@@ -6,6 +6,8 @@ worker is busy. Nobody restarts the worker: the same process must reconnect its
 consumer and producer, republish what the broker did not acknowledge, and go on.
 Every input produced before and after the restart must come out (repeats are
 allowed: offsets committed just before the broker went away may not have reached it).
+Run twice: a clean stop (SIGTERM, controlled shutdown) and a crash (SIGKILL: the broker
+recovers its logs on start, and the worker sees connections drop without goodbye).
 """
 
 from __future__ import annotations
@@ -43,8 +45,9 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+@pytest.mark.parametrize("graceful", [True, False], ids=["sigterm", "sigkill"])
 def test_worker_recovers_by_itself_from_a_broker_restart(
-    local_broker_factory, worker_factory, record_property
+    local_broker_factory, worker_factory, record_property, graceful
 ):
     started = time.monotonic()
     broker = local_broker_factory()
@@ -63,7 +66,7 @@ def test_worker_recovers_by_itself_from_a_broker_restart(
     assert seen >= RESTART_AFTER_OUTPUTS, f"no progress:\n{worker.log_tail()}"
     restart_started = time.monotonic()
     cpu_before = _cpu_seconds(pid)
-    broker.restart()
+    broker.restart(graceful=graceful)
     restart_seconds = time.monotonic() - restart_started
     outage_cpu = _cpu_seconds(pid) - cpu_before
     done_at_restart = outputs_by_position(asyncio.run(read_topics(broker.bootstrap, outputs)), raw)
@@ -103,7 +106,8 @@ def test_worker_recovers_by_itself_from_a_broker_restart(
     record_property("seconds", round(elapsed, 1))
     record_property("outage_cpu_seconds", round(outage_cpu, 1))
     print(
-        f"\nbroker restart: {len(inputs)} inputs, {len(done_at_restart)} done when the broker "
+        f"\nbroker restart ({'SIGTERM' if graceful else 'SIGKILL'}): {len(inputs)} inputs, "
+        f"{len(done_at_restart)} done when the broker "
         f"was back (restart took {restart_seconds:.1f}s; worker used {outage_cpu:.1f}s CPU, "
         f"{failed} failed metadata refreshes), {repeats} repeats, test {elapsed:.1f}s"
     )
