@@ -54,8 +54,10 @@ def prepare(seed_debs: Path | None) -> None:
     (WORK / "deb_versions.txt").write_text(
         "".join(f"{n} {v}\n" for n, v in versions.items()), encoding="utf-8"
     )
-    print(f"train pairs={len(train_pairs)} heldout pairs={len(heldout)} "
-          f"heldout pages={len({p.origin for p in heldout})}")
+    print(
+        f"train pairs={len(train_pairs)} heldout pairs={len(heldout)} "
+        f"heldout pages={len({p.origin for p in heldout})}"
+    )
     rows = [(p.nl, p.en) for p in train_pairs]
     train_spm(rows, WORK / "spm")
     print(f"sentencepiece -> {WORK / 'spm.model'}")
@@ -83,8 +85,15 @@ def run_training(minutes: float, fresh: bool, max_tokens: int) -> None:
     model = new_model(len(vocabulary(sp)))
     n_params = sum(p.numel() for p in model.parameters())
     print(f"parameters={n_params / 1e6:.2f}M")
-    train(model, encode_pairs(sp, train_rows), encode_pairs(sp, dev_rows), ckpt, minutes,
-          max_tokens=max_tokens, log=WORK / "train.log")
+    train(
+        model,
+        encode_pairs(sp, train_rows),
+        encode_pairs(sp, dev_rows),
+        ckpt,
+        minutes,
+        max_tokens=max_tokens,
+        log=WORK / "train.log",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,12 +101,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("stage", choices=["prepare", "train", "pack", "evaluate", "all"])
     parser.add_argument("--minutes", type=float, default=38.0, help="training wall-clock budget")
-    parser.add_argument("--max-tokens", type=int, default=2000,
-                        help="padded tokens per batch (smaller = more updates per CPU minute)")
+    parser.add_argument(
+        "--max-tokens",
+        type=int,
+        default=2000,
+        help="padded tokens per batch (smaller = more updates per CPU minute)",
+    )
     parser.add_argument("--fresh", action="store_true", help="discard checkpoints before training")
     parser.add_argument("--checkpoint", default="best", choices=["best", "last"])
-    parser.add_argument("--seed-debs", type=Path, default=DEFAULT_SEED_DEBS,
-                        help="directory with already downloaded .debs (else apt-get download)")
+    parser.add_argument(
+        "--seed-debs",
+        type=Path,
+        default=DEFAULT_SEED_DEBS,
+        help="directory with already downloaded .debs (else apt-get download)",
+    )
     args = parser.parse_args(argv)
 
     if args.stage in ("prepare", "all"):

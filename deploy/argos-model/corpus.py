@@ -69,8 +69,9 @@ def fetch_debs(debs_dir: Path, seed_dir: Path | None = None) -> dict[str, Path]:
         if not candidates:
             # Pin the version the committed model was built from; fall back to
             # whatever the archive has now (a newer security update) if it is gone.
-            pinned = subprocess.run(["apt-get", "download", f"{name}={PINNED_VERSION}"],
-                                    cwd=debs_dir, check=False)
+            pinned = subprocess.run(
+                ["apt-get", "download", f"{name}={PINNED_VERSION}"], cwd=debs_dir, check=False
+            )
             if pinned.returncode != 0:
                 print(f"warning: {name}={PINNED_VERSION} unavailable, downloading the current one")
                 subprocess.run(["apt-get", "download", name], cwd=debs_dir, check=True)

@@ -111,8 +111,13 @@ def verify_first_word(work: Path, which: str, ct2_dir: Path) -> None:
         pieces = sp.encode(text, out_type=str)
         ids = torch.tensor([sp.piece_to_id(pieces)])
         with torch.no_grad():
-            out = model.generate(input_ids=ids, attention_mask=torch.ones_like(ids), num_beams=1,
-                                 do_sample=False, max_new_tokens=128)
+            out = model.generate(
+                input_ids=ids,
+                attention_mask=torch.ones_like(ids),
+                num_beams=1,
+                do_sample=False,
+                max_new_tokens=128,
+            )
         hf_tokens = [vocab[i] for i in out[0].tolist() if i not in (0, model.config.pad_token_id)]
         ct2_tokens = translator.translate_batch([pieces], beam_size=1)[0].hypotheses[0]
         print(f"  HF : {sp.decode_pieces(hf_tokens)}\n  CT2: {sp.decode_pieces(ct2_tokens)}")
@@ -204,11 +209,16 @@ def build_package(work: Path, which: str, output: Path, data_license: Path) -> P
 def verify_argos(argosmodel: Path) -> None:
     """Install into a temporary Argos home (a subprocess, since Argos reads env at import)."""
     with tempfile.TemporaryDirectory() as home:
-        env = dict(os.environ, XDG_DATA_HOME=f"{home}/data", XDG_CONFIG_HOME=f"{home}/config",
-                   XDG_CACHE_HOME=f"{home}/cache",
-                   ARGOS_TRANSLATE_PACKAGE_DIR=f"{home}/data/argos-translate/packages")
-        subprocess.run([sys.executable, __file__, "verify-argos", str(argosmodel)], env=env,
-                       check=True)
+        env = dict(
+            os.environ,
+            XDG_DATA_HOME=f"{home}/data",
+            XDG_CONFIG_HOME=f"{home}/config",
+            XDG_CACHE_HOME=f"{home}/cache",
+            ARGOS_TRANSLATE_PACKAGE_DIR=f"{home}/data/argos-translate/packages",
+        )
+        subprocess.run(
+            [sys.executable, __file__, "verify-argos", str(argosmodel)], env=env, check=True
+        )
 
 
 class _WholeText:
@@ -279,10 +289,15 @@ def evaluate(argosmodel: Path, heldout: Path, work: Path) -> None:
     refs = [en for _, en in rows]
     bleu = sacrebleu.corpus_bleu(hyps, [refs])
     chrf = sacrebleu.corpus_chrf(hyps, [refs])
-    lines = [f"heldout pairs={len(rows)} translate_s={elapsed:.1f}",
-             f"BLEU={bleu.score:.1f} ({bleu})", f"chrF={chrf.score:.1f} ({chrf})", "samples:"]
-    for src, hyp in zip(SAMPLE_SENTENCES, translate_lines(argosmodel, SAMPLE_SENTENCES, work),
-                        strict=True):
+    lines = [
+        f"heldout pairs={len(rows)} translate_s={elapsed:.1f}",
+        f"BLEU={bleu.score:.1f} ({bleu})",
+        f"chrF={chrf.score:.1f} ({chrf})",
+        "samples:",
+    ]
+    for src, hyp in zip(
+        SAMPLE_SENTENCES, translate_lines(argosmodel, SAMPLE_SENTENCES, work), strict=True
+    ):
         lines.append(f"  nl: {src}\n  en: {hyp}")
     lines.append("heldout examples:")
     for (nl, en), hyp in list(zip(rows, hyps, strict=True))[:5]:

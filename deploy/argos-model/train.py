@@ -140,7 +140,7 @@ def token_buckets(examples: list[Example], max_tokens: int, seed: int) -> list[l
     keeps padding, i.e. wasted CPU, low; batch order is shuffled.
     """
     rng = random.Random(seed)
-    order = sorted(examples, key=lambda e: (max(len(e.src), len(e.tgt) + 1) + rng.random() * 2))
+    order = sorted(examples, key=lambda e: max(len(e.src), len(e.tgt) + 1) + rng.random() * 2)
     batches: list[list[Example]] = []
     batch: list[Example] = []
     longest = 0
@@ -256,8 +256,10 @@ def train(
 
     def save(name: str) -> None:
         tmp = out_dir / f"{name}.tmp"
-        torch.save({"model": model.state_dict(), "optim": optim.state_dict(), "step": step,
-                    "best": best}, tmp)
+        torch.save(
+            {"model": model.state_dict(), "optim": optim.state_dict(), "step": step, "best": best},
+            tmp,
+        )
         tmp.replace(out_dir / f"{name}.pt")
 
     model.train()
@@ -284,8 +286,10 @@ def train(
         loss_n += n
         now = time.monotonic()
         if step % 50 == 0:
-            say(f"step={step} loss={loss_sum / loss_n:.3f} lr={lr_at(step, peak_lr, warmup):.2e} "
-                f"tgt_tok/s={tokens / (now - t_log):.0f}")
+            say(
+                f"step={step} loss={loss_sum / loss_n:.3f} lr={lr_at(step, peak_lr, warmup):.2e} "
+                f"tgt_tok/s={tokens / (now - t_log):.0f}"
+            )
             tokens, loss_sum, loss_n, t_log = 0, 0.0, 0, now
         done = now - start >= minutes * 60
         if now >= next_ckpt or done:
@@ -314,7 +318,13 @@ def save_hf(model: MarianMTModel, sp_model: Path, vocab: list[str], out: Path) -
         json.dumps({tok: i for i, tok in enumerate(vocab)}, ensure_ascii=False), encoding="utf-8"
     )
     (out / "tokenizer_config.json").write_text(
-        json.dumps({"tokenizer_class": "MarianTokenizer", "model_max_length": 256,
-                    "source_lang": "nl", "target_lang": "en"}),
+        json.dumps(
+            {
+                "tokenizer_class": "MarianTokenizer",
+                "model_max_length": 256,
+                "source_lang": "nl",
+                "target_lang": "en",
+            }
+        ),
         encoding="utf-8",
     )

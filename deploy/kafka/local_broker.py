@@ -100,7 +100,7 @@ class LocalKafkaBroker:
 
     @property
     def bootstrap(self) -> str:
-        """"127.0.0.1:PORT" for Kafka clients (Faust wants "kafka://" + this)."""
+        """The address "127.0.0.1:PORT" for Kafka clients (Faust wants "kafka://" + this)."""
         if self.port is None:
             raise BrokerError("the broker has not been started: call start() first")
         return f"{_HOST}:{self.port}"
