@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import orjson
@@ -109,7 +110,7 @@ class ArticlePipeline:
                 continue
             try:
                 outcomes[index] = self._with_retries(
-                    "link", item.message, lambda item=item, tr=translation: self._finish(item, *tr)
+                    "link", item.message, partial(self._finish, item, *translation)
                 )
             except Exception as exc:
                 outcomes[index] = dead_letter(item.message, exc, default_stage="link")
@@ -194,13 +195,16 @@ class ArticlePipeline:
             started = time.perf_counter()
             try:
                 results[k] = self._with_retries(
-                    "translate", item.message, lambda pair=pair: self._translate_articles([pair])[0]
+                    "translate", item.message, partial(self._translate_one, pair)
                 )
                 item.timings_ms["translate"] = _ms(time.perf_counter() - started)
             except Exception as exc:
                 outcomes[accepted[k][0]] = dead_letter(item.message, exc, default_stage="translate")
                 results[k] = None
         return results
+
+    def _translate_one(self, pair: tuple[str, str]) -> tuple[str, str]:
+        return self._translate_articles([pair])[0]
 
     def _finish(self, item: _Accepted, title_en: str, body_en: str) -> Enriched:
         article = item.article
