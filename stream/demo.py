@@ -22,7 +22,7 @@ import orjson
 from deploy.kafka.local_broker import free_port
 from stream.errors import NieuwsstroomError
 from stream.kafka_io import Produced, consume, produce_values
-from stream.publish import HEADER_PREFIX, dead_letter_view
+from stream.publish import dead_letter_view, source_of
 from stream.settings import Settings
 from stream.topics import TopicNames, bootstrap_servers, ensure_topics
 from stream.worker_process import WorkerProcess
@@ -68,13 +68,9 @@ async def collect_outputs(
         [names.enriched, names.deadletter],
         idle_timeout_s=timeout_s,
     ):
-        headers = dict(message.headers)
-        source_topic = headers.get(HEADER_PREFIX + "source_topic", b"").decode()
-        position = (
-            int(headers.get(HEADER_PREFIX + "source_partition", b"-1")),
-            int(headers.get(HEADER_PREFIX + "source_offset", b"-1")),
-        )
-        if source_topic == names.raw and position in expected and position not in seen:
+        source = source_of(message.headers)
+        position = source[1:] if source is not None and source[0] == names.raw else None
+        if position in expected and position not in seen:
             seen.add(position)
             if message.topic == names.enriched:
                 result.enriched.append(orjson.loads(message.value or b"{}"))

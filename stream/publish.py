@@ -76,6 +76,20 @@ def source_headers(outcome: Enriched) -> list[tuple[str, bytes]]:
     ]
 
 
+def source_of(headers: Sequence[tuple[str, bytes]]) -> tuple[str, int, int] | None:
+    """(topic, partition, offset) of the raw message an output came from, read back from
+    the headers `source_headers`/`dead_letter_headers` wrote; None when they are missing."""
+    found = dict(headers)
+    try:
+        return (
+            found[HEADER_PREFIX + "source_topic"].decode(),
+            int(found[HEADER_PREFIX + "source_partition"]),
+            int(found[HEADER_PREFIX + "source_offset"]),
+        )
+    except (KeyError, ValueError):
+        return None
+
+
 def dead_letter_view(
     value: bytes | None, key: bytes | None, headers: Sequence[tuple[str, bytes]]
 ) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from stream.kafka_io import Consumed, Produced, consume
-from stream.publish import HEADER_PREFIX
+from stream.publish import HEADER_PREFIX, source_of
 
 Position = tuple[int, int]
 """(partition, offset) of a raw message."""
@@ -96,13 +96,8 @@ def expected_stage(value: bytes) -> str | None:
 
 def source_position(record: Consumed, raw_topic: str) -> Position | None:
     """The raw message an output came from (from its headers), if it came from `raw_topic`."""
-    headers = dict(record.headers)
-    if headers.get(HEADER_PREFIX + "source_topic", b"").decode() != raw_topic:
-        return None
-    return (
-        int(headers[HEADER_PREFIX + "source_partition"]),
-        int(headers[HEADER_PREFIX + "source_offset"]),
-    )
+    source = source_of(record.headers)
+    return source[1:] if source is not None and source[0] == raw_topic else None
 
 
 async def read_topics(bootstrap: str, topics: Iterable[str]) -> list[Consumed]:
