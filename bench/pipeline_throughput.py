@@ -412,12 +412,8 @@ def main() -> None:
     try:
         with kafka(args.broker, user_settings) as (broker_url, broker_text):
             env["NIEUWSSTROOM_BROKER"] = broker_url
-            prefix = "NIEUWSSTROOM_"
-            overrides = {
-                k.removeprefix(prefix).lower(): v for k, v in env.items() if k.startswith(prefix)
-            }
             try:
-                run(args, Settings(**overrides), env, broker_text, tmp, workers, wall_started)
+                run(args, Settings.for_child(env), env, broker_text, tmp, workers, wall_started)
             finally:  # workers first: a worker whose broker is gone takes its 60 s to give up
                 for worker in workers:
                     worker.process.stop()

@@ -10,6 +10,7 @@ README's configuration table is generated from this class
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -27,6 +28,16 @@ class Settings(BaseSettings):
     """Runtime configuration; environment variable = NIEUWSSTROOM_<FIELD NAME>."""
 
     model_config = SettingsConfigDict(env_prefix="NIEUWSSTROOM_", frozen=True, extra="ignore")
+
+    @classmethod
+    def for_child(cls, env: Mapping[str, str]) -> Settings:
+        """The settings a worker started with `env` on top of this process's environment
+        will build: what the demo, tests and benches need to know about the worker they
+        start (its topics, its broker). Keys without the NIEUWSSTROOM_ prefix are ignored."""
+        prefix = cls.model_config.get("env_prefix", "")
+        return cls(
+            **{k.removeprefix(prefix).lower(): v for k, v in env.items() if k.startswith(prefix)}
+        )
 
     # Kafka and Faust
     broker: str = Field(

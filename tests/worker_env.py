@@ -52,11 +52,7 @@ def worker_config(
         "ARGOS_PACKAGES_DIR": str(argos_packages_dir),
         **overrides,
     }
-    prefix = "NIEUWSSTROOM_"
-    settings = Settings(
-        **{k.removeprefix(prefix).lower(): v for k, v in env.items() if k.startswith(prefix)}
-    )
-    return WorkerConfig(env, settings, port)
+    return WorkerConfig(env, Settings.for_child(env), port)
 
 
 def start_worker(config: WorkerConfig, log_path: Path, timeout_s: float = 180.0) -> WorkerProcess:
