@@ -297,10 +297,7 @@ class Worker:
         return fields["VmRSS"], fields["VmHWM"]
 
     def cpu_seconds(self) -> float:
-        """User + system CPU seconds of the worker process, all threads (/proc/<pid>/stat)."""
-        stat = Path(f"/proc/{self.process.pid}/stat").read_text()
-        fields = stat.rsplit(")", 1)[1].split()  # after "(comm)": state is fields[0]
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return self.process.cpu_seconds()
 
     def raw_partitions(self, topic: str) -> list[int]:
         """Partitions of `topic` assigned to this worker, as its /pipeline/stats says."""

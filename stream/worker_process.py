@@ -44,6 +44,15 @@ class WorkerProcess:
     def pid(self) -> int | None:
         return self._proc.pid if self._proc else None
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU seconds the worker has used so far, all threads (Linux /proc):
+        how tests and benches see whether it was busy or spinning."""
+        if self._proc is None:
+            raise NieuwsstroomError("Worker not started")
+        stat = Path(f"/proc/{self._proc.pid}/stat").read_text()
+        fields = stat.rsplit(")", 1)[1].split()  # after "(comm)": state is fields[0]
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def poll(self) -> int | None:
         """The exit code if the worker has exited, else None."""
         return self._proc.poll() if self._proc else None

@@ -13,10 +13,8 @@ recovers its logs on start, and the worker sees connections drop without goodbye
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -39,12 +37,6 @@ RESTART_AFTER_OUTPUTS = 40
 FAILED_REFRESHES_PER_S = 200
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc), for the report line."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 @pytest.mark.parametrize("graceful", [True, False], ids=["sigterm", "sigkill"])
 def test_worker_recovers_by_itself_from_a_broker_restart(
     local_broker_factory, worker_factory, record_property, graceful
@@ -65,10 +57,10 @@ def test_worker_recovers_by_itself_from_a_broker_restart(
     seen = asyncio.run(wait_for_outputs(broker.bootstrap, outputs, RESTART_AFTER_OUTPUTS, 300))
     assert seen >= RESTART_AFTER_OUTPUTS, f"no progress:\n{worker.log_tail()}"
     restart_started = time.monotonic()
-    cpu_before = _cpu_seconds(pid)
+    cpu_before = worker.cpu_seconds()
     broker.restart(graceful=graceful)
     restart_seconds = time.monotonic() - restart_started
-    outage_cpu = _cpu_seconds(pid) - cpu_before
+    outage_cpu = worker.cpu_seconds() - cpu_before
     done_at_restart = outputs_by_position(asyncio.run(read_topics(broker.bootstrap, outputs)), raw)
     assert len(done_at_restart) < len(produced), "the restart must land mid-stream"
 
