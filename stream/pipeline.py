@@ -169,16 +169,15 @@ class ArticlePipeline:
         """Translate the batch in one call; if that fails, retry article by article.
 
         Articles that pass through untranslated (English, when allowed) skip the model."""
-        results: list[tuple[str, str] | None] = [
-            (item.article["title"], item.article["body"]) for _, item in accepted
-        ]
+        sources = [(item.article["title"], item.article["body"]) for _, item in accepted]
+        results: list[tuple[str, str] | None] = list(sources)  # passed through as they are
         for _, item in accepted:
             if not item.language.translate:
                 item.timings_ms["translate"] = 0.0
         to_translate = [(k, it) for k, (_, it) in enumerate(accepted) if it.language.translate]
         if not to_translate:
             return results
-        pairs = [(item.article["title"], item.article["body"]) for _, item in to_translate]
+        pairs = [sources[k] for k, _ in to_translate]
         started = time.perf_counter()
         try:
             translated = list(self._translate_articles(pairs))
