@@ -155,7 +155,13 @@ def test_invalid_utf8(input_worker):
 
 @pytest.mark.parametrize(
     ("value", "kind"),
-    [(b"null", "null"), (b"[1, 2]", "array"), (b'"tekst"', "string"), (b"3.5", "number")],
+    [
+        (b"null", "null"),
+        (b"[1, 2]", "array"),
+        (b'"tekst"', "string"),
+        (b"3.5", "number"),
+        (b"true", "boolean"),
+    ],
 )
 def test_json_that_is_not_an_object(input_worker, value, kind):
     letter = dead_letter_then_good(input_worker, value)
@@ -187,13 +193,30 @@ def test_wrongly_typed_field(input_worker, field, value, expected):
     assert expected in letter["error_message"]
 
 
-@pytest.mark.parametrize("field", ["title", "body"])
+@pytest.mark.parametrize("field", ["id", "title", "body"])
 @pytest.mark.parametrize("blank", ["", " \n\t  "], ids=["empty", "whitespace"])
 def test_empty_or_whitespace_title_and_body(input_worker, field, blank):
     letter = dead_letter_then_good(input_worker, orjson.dumps(good_article(**{field: blank})))
     assert letter["stage"] == "validate"
     expected = f"field '{field}' is empty" if blank == "" else f"field '{field}' is blank"
     assert expected in letter["error_message"]
+
+
+def test_a_body_that_is_only_markup(input_worker):
+    body = "<div><p>&nbsp;</p><script>volg('lezer');</script><br/></div>"
+    letter = dead_letter_then_good(input_worker, orjson.dumps(good_article(body=body)))
+    assert letter["stage"] == "validate"
+    assert "field 'body' has no text left once HTML markup" in letter["error_message"]
+
+
+def test_a_declared_language_other_than_dutch(input_worker):
+    article = good_article(language="fr")  # Dutch text, but the producer says French
+    letter = dead_letter_then_good(input_worker, orjson.dumps(article))
+    assert letter["stage"] == "language"
+    assert (
+        "Declared language 'fr' is not supported (detected 'nl', confidence "
+        in (letter["error_message"])
+    )
 
 
 def test_body_over_the_configured_size_limit(input_worker):
