@@ -26,7 +26,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH_DATA = REPO / "bench" / "data"
-SAMPLE_ARTICLES = REPO / "stream" / "data" / "sample_articles.jsonl"
+SAMPLE_ARTICLES = REPO / "stream" / "demo" / "data" / "sample_articles.jsonl"
 
 
 def isolate_argos() -> Path:
@@ -40,7 +40,7 @@ def isolate_argos() -> Path:
     os.environ["ARGOS_PACKAGES_DIR"] = str(packages)
     # Same CTranslate2 compute type as the pipeline, so the comparison is of code paths,
     # not of int8 vs float32 arithmetic.
-    from stream.settings import Settings
+    from nieuwsstroom.stream.settings import Settings
 
     os.environ["ARGOS_COMPUTE_TYPE"] = Settings().translate_compute_type
     return packages
@@ -51,7 +51,7 @@ class OurSentencizer:
 
     def split_sentences(self, text: str) -> list[str]:
         """Sentences of one Argos paragraph (a line), as the pipeline would cut them."""
-        from translators.segment import model_input, split_sentences
+        from nieuwsstroom.translators.segment import model_input, split_sentences
 
         return [model_input(span.text) for span in split_sentences(text)]
 

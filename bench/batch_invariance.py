@@ -30,9 +30,9 @@ from bench.argos_baseline import isolate_argos, load_articles, model_archive  # 
 
 PACKAGES = isolate_argos()
 
-from stream.settings import Settings  # noqa: E402
-from translators.factory import build_translator, describe  # noqa: E402
-from translators.segment import split_paragraphs, split_sentences  # noqa: E402
+from nieuwsstroom.stream.settings import Settings  # noqa: E402
+from nieuwsstroom.translators.factory import build_translator, describe  # noqa: E402
+from nieuwsstroom.translators.segment import split_paragraphs, split_sentences  # noqa: E402
 
 COMPUTE_TYPES = ("int8", "float32")
 

@@ -18,10 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from linkers import Document, build_linker  # noqa: E402
-from linkers.kb_sqlite import KnowledgeBase  # noqa: E402
-from linkers.normalize import fold  # noqa: E402
-from linkers.seed import ensure_seed_kb  # noqa: E402
+from nieuwsstroom.linkers import Document, build_linker  # noqa: E402
+from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase  # noqa: E402
+from nieuwsstroom.linkers.normalize import fold  # noqa: E402
+from nieuwsstroom.linkers.seed import ensure_seed_kb  # noqa: E402
 
 LABELLED = ROOT / "tests" / "linkers" / "data" / "labelled" / "linking_nl.jsonl"
 

@@ -19,10 +19,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from linkers import Document, build_linker  # noqa: E402
-from linkers.seed import ensure_seed_kb  # noqa: E402
+from nieuwsstroom.linkers import Document, build_linker  # noqa: E402
+from nieuwsstroom.linkers.seed import ensure_seed_kb  # noqa: E402
 
-SAMPLES = ROOT / "stream" / "data" / "sample_articles.jsonl"
+SAMPLES = ROOT / "stream" / "demo" / "data" / "sample_articles.jsonl"
 
 
 def rate(fn, docs: list[Document], seconds: float) -> float:

@@ -65,16 +65,16 @@ atexit.register(shutil.rmtree, PACKAGES.parent, True)  # also after --help or a 
 import orjson  # noqa: E402
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition  # noqa: E402
 
-from deploy.kafka.local_broker import free_port  # noqa: E402
-from linkers.seed import ensure_seed_kb  # noqa: E402
-from stream.publish import HEADER_PREFIX  # noqa: E402
-from stream.settings import Settings  # noqa: E402
-from stream.topics import TopicNames, bootstrap_servers, ensure_topics  # noqa: E402
-from stream.windows import percentile  # noqa: E402
-from stream.worker_process import WorkerProcess  # noqa: E402
-from translators.articles import translate_articles  # noqa: E402
-from translators.base import Translator  # noqa: E402
-from translators.factory import build_translator, describe  # noqa: E402
+from nieuwsstroom.linkers.seed import ensure_seed_kb  # noqa: E402
+from nieuwsstroom.stream.kafka.publisher import HEADER_PREFIX  # noqa: E402
+from nieuwsstroom.stream.kafka.topics import TopicNames, bootstrap_servers, ensure_topics  # noqa: E402
+from nieuwsstroom.stream.local_kafka.broker import free_port  # noqa: E402
+from nieuwsstroom.stream.ops.rolling_windows import percentile  # noqa: E402
+from nieuwsstroom.stream.settings import Settings  # noqa: E402
+from nieuwsstroom.stream.worker.child_process import WorkerProcess  # noqa: E402
+from nieuwsstroom.translators.articles import translate_articles  # noqa: E402
+from nieuwsstroom.translators.base import Translator  # noqa: E402
+from nieuwsstroom.translators.factory import build_translator, describe  # noqa: E402
 
 PARTITIONS = 4
 RATIO_GOAL = 0.85
@@ -362,7 +362,7 @@ def kafka(broker: str | None, settings: Settings) -> Iterator[tuple[str, str]]:
     if broker:
         yield broker, f"given broker {bootstrap_servers(broker)}"
         return
-    from deploy.kafka.local_broker import LocalKafkaBroker
+    from nieuwsstroom.stream.local_kafka.broker import LocalKafkaBroker
 
     with LocalKafkaBroker(cache_dir=settings.cache_dir / "kafka", start_timeout=180) as local:
         yield f"kafka://{local.bootstrap}", f"embedded Kafka {local.kafka_version}"

@@ -33,9 +33,9 @@ from bench.argos_baseline import (  # noqa: E402
 
 PACKAGES = isolate_argos()
 
-from stream.settings import Settings  # noqa: E402
-from translators.articles import translate_paragraphs  # noqa: E402
-from translators.factory import build_translator, describe  # noqa: E402
+from nieuwsstroom.stream.settings import Settings  # noqa: E402
+from nieuwsstroom.translators.articles import translate_paragraphs  # noqa: E402
+from nieuwsstroom.translators.factory import build_translator, describe  # noqa: E402
 
 
 def main() -> None:

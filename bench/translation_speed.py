@@ -32,10 +32,10 @@ from bench.argos_baseline import (  # noqa: E402
 
 PACKAGES = isolate_argos()
 
-from stream.settings import Settings  # noqa: E402
-from translators.articles import translate_articles  # noqa: E402
-from translators.factory import build_translator, describe  # noqa: E402
-from translators.segment import split_paragraphs, split_sentences  # noqa: E402
+from nieuwsstroom.stream.settings import Settings  # noqa: E402
+from nieuwsstroom.translators.articles import translate_articles  # noqa: E402
+from nieuwsstroom.translators.factory import build_translator, describe  # noqa: E402
+from nieuwsstroom.translators.segment import split_paragraphs, split_sentences  # noqa: E402
 
 WARM_UP = "Goedemorgen, dit is een opwarmzin."
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from linkers.kb_sqlite import EntityRecord, KnowledgeBase
+from nieuwsstroom.linkers.kb_sqlite import EntityRecord, KnowledgeBase
 
 
 @dataclass(frozen=True, slots=True)

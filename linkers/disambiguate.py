@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from linkers.candidates import Candidate
-from linkers.mentions import Span
-from linkers.normalize import fold
+from nieuwsstroom.linkers.candidates import Candidate
+from nieuwsstroom.linkers.mentions import Span
+from nieuwsstroom.linkers.normalize import fold
 
 _TYPE_CUES = {
     "LOC": frozenset(

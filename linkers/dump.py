@@ -18,9 +18,9 @@ from typing import IO, Any
 
 import orjson
 
-from linkers.errors import DumpFormatError
-from linkers.kb_sqlite import AliasRecord, EntityRecord, KnowledgeBase
-from linkers.wikidata_json import NEWS_CLASSES, entity_from_json
+from nieuwsstroom.linkers.errors import DumpFormatError
+from nieuwsstroom.linkers.kb_sqlite import AliasRecord, EntityRecord, KnowledgeBase
+from nieuwsstroom.linkers.wikidata_json import NEWS_CLASSES, entity_from_json
 
 
 @dataclass

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from linkers.base import Document, Mention
-from linkers.normalize import fold, normalize_alias
+from nieuwsstroom.linkers.base import Document, Mention
+from nieuwsstroom.linkers.normalize import fold, normalize_alias
 
 
 def find_english_mentions(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from linkers.candidates import KBCandidates
-from linkers.disambiguate import ContextDisambiguator
-from linkers.kb_sqlite import KnowledgeBase
-from linkers.mentions import MentionFinder
-from linkers.seed import load_common_words
-from linkers.wikidata_linker import WikidataLinker
+from nieuwsstroom.linkers.candidates import KBCandidates
+from nieuwsstroom.linkers.disambiguate import ContextDisambiguator
+from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
+from nieuwsstroom.linkers.mentions import MentionFinder
+from nieuwsstroom.linkers.seed import load_common_words
+from nieuwsstroom.linkers.wikidata_linker import WikidataLinker
 
 
 def build_linker(kb_path: Path, threshold: float = 0.5) -> WikidataLinker:

@@ -19,8 +19,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from linkers.errors import KnowledgeBaseError
-from linkers.normalize import normalize_alias
+from nieuwsstroom.linkers.errors import KnowledgeBaseError
+from nieuwsstroom.linkers.normalize import normalize_alias
 
 SCHEMA_VERSION = "1"
 

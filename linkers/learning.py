@@ -19,13 +19,13 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from linkers.base import Document, Entity
-from linkers.errors import WikidataOnlineError
-from linkers.kb_sqlite import AliasRecord, EntityRecord, KnowledgeBase
-from linkers.normalize import normalize_alias
-from linkers.wikidata_client import WikidataOnline
-from linkers.wikidata_json import entity_from_json
-from linkers.wikidata_linker import WikidataLinker
+from nieuwsstroom.linkers.base import Document, Entity
+from nieuwsstroom.linkers.errors import WikidataOnlineError
+from nieuwsstroom.linkers.kb_sqlite import AliasRecord, EntityRecord, KnowledgeBase
+from nieuwsstroom.linkers.normalize import normalize_alias
+from nieuwsstroom.linkers.wikidata_client import WikidataOnline
+from nieuwsstroom.linkers.wikidata_json import entity_from_json
+from nieuwsstroom.linkers.wikidata_linker import WikidataLinker
 
 log = logging.getLogger(__name__)
 

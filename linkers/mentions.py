@@ -33,8 +33,8 @@ from typing import Literal
 
 import ahocorasick
 
-from linkers.kb_sqlite import AliasRecord
-from linkers.normalize import fold, is_acronym, is_capitalised, normalize_alias
+from nieuwsstroom.linkers.kb_sqlite import AliasRecord
+from nieuwsstroom.linkers.normalize import fold, is_acronym, is_capitalised, normalize_alias
 
 SpanKind = Literal["kb", "name", "acronym"]
 

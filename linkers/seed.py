@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from linkers.errors import KnowledgeBaseError
-from linkers.kb_sqlite import AliasRecord, EntityRecord, KnowledgeBase
-from linkers.normalize import normalize_alias
+from nieuwsstroom.linkers.errors import KnowledgeBaseError
+from nieuwsstroom.linkers.kb_sqlite import AliasRecord, EntityRecord, KnowledgeBase
+from nieuwsstroom.linkers.normalize import normalize_alias
 
 SEED_DIR = Path(__file__).parent / "data" / "seed"
 COMMON_WORDS_FILE = Path(__file__).parent / "data" / "nl_common_words.txt"

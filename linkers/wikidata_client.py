@@ -18,9 +18,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from linkers.errors import WikidataOnlineError
-from linkers.kb_sqlite import KnowledgeBase
-from linkers.wikidata_json import entity_from_json
+from nieuwsstroom.linkers.errors import WikidataOnlineError
+from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
+from nieuwsstroom.linkers.wikidata_json import entity_from_json
 
 DEFAULT_API_URL = "https://www.wikidata.org/w/api.php"
 USER_AGENT = "nieuwsstroom/0.1 (Dutch news entity linking; offline-first)"

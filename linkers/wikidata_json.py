@@ -10,7 +10,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from linkers.kb_sqlite import AliasRecord, EntityRecord
+from nieuwsstroom.linkers.kb_sqlite import AliasRecord, EntityRecord
 
 # Default news-relevant classes (P31 values) -> our coarse type. Verified against
 # Wikidata's class pages when written; extend with `kb build --class QID=TYPE`.

@@ -16,13 +16,13 @@ import time
 from collections import OrderedDict
 from typing import Any
 
-from linkers.base import Document, Entity, Mention
-from linkers.candidates import KBCandidates
-from linkers.disambiguate import ContextDisambiguator
-from linkers.english_offsets import find_english_mentions
-from linkers.kb_sqlite import KnowledgeBase
-from linkers.mentions import MentionFinder, Span
-from linkers.normalize import normalize_alias
+from nieuwsstroom.linkers.base import Document, Entity, Mention
+from nieuwsstroom.linkers.candidates import KBCandidates
+from nieuwsstroom.linkers.disambiguate import ContextDisambiguator
+from nieuwsstroom.linkers.english_offsets import find_english_mentions
+from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
+from nieuwsstroom.linkers.mentions import MentionFinder, Span
+from nieuwsstroom.linkers.normalize import normalize_alias
 
 log = logging.getLogger(__name__)
 

@@ -60,7 +60,7 @@ def user_errors() -> tuple[type[Exception], ...]:
     (`TranslatorError`, `LinkerError`) cannot subclass `NieuwsstroomError`; the CLI
     catches all three.
     """
-    from linkers.errors import LinkerError
-    from translators.errors import TranslatorError
+    from nieuwsstroom.linkers.errors import LinkerError
+    from nieuwsstroom.translators.errors import TranslatorError
 
     return (NieuwsstroomError, TranslatorError, LinkerError)

@@ -1,4 +1,4 @@
-"""Fixtures for tests against the real local Kafka broker (deploy.kafka).
+"""Fixtures for tests against the real local Kafka broker (nieuwsstroom.stream.local_kafka).
 
 One broker per test session (starting a JVM costs seconds on a busy 2-core
 machine), as quix-streams runs one KRaft broker per session. Tests that must
@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from deploy.kafka.local_broker import LocalKafkaBroker
+from nieuwsstroom.stream.local_kafka.broker import LocalKafkaBroker
 
 KAFKA_FIXTURES = frozenset(
     {"kafka_broker", "kafka_bootstrap", "local_broker_factory", "worker_factory"}
@@ -29,7 +29,7 @@ def _cache_dir() -> Path:
     root = os.environ.get("NIEUWSSTROOM_CACHE_DIR")
     if root:
         return Path(root).expanduser() / "kafka"
-    from deploy.kafka.jars import default_cache_dir
+    from nieuwsstroom.stream.local_kafka.jars import default_cache_dir
 
     return default_cache_dir()
 

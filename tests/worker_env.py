@@ -11,10 +11,10 @@ import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
-from deploy.kafka.local_broker import free_port
-from stream.settings import Settings
-from stream.topics import ensure_topics
-from stream.worker_process import WorkerProcess
+from nieuwsstroom.stream.kafka.topics import ensure_topics
+from nieuwsstroom.stream.local_kafka.broker import free_port
+from nieuwsstroom.stream.settings import Settings
+from nieuwsstroom.stream.worker.child_process import WorkerProcess
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,9 @@ import threading
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
-from translators.errors import TranslatorError
-from translators.models import ResolvedModel
-from translators.segment import model_input, split_long
+from nieuwsstroom.translators.errors import TranslatorError
+from nieuwsstroom.translators.models import ResolvedModel
+from nieuwsstroom.translators.segment import model_input, split_long
 
 if TYPE_CHECKING:
     import ctranslate2

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from translators.base import Translator
-from translators.segment import (
+from nieuwsstroom.translators.base import Translator
+from nieuwsstroom.translators.segment import (
     Span,
     join_paragraphs,
     model_input,

@@ -13,8 +13,8 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from translators.base import Translator
-from translators.errors import TranslatorError
+from nieuwsstroom.translators.base import Translator
+from nieuwsstroom.translators.errors import TranslatorError
 
 
 def _model_id(underlying: Translator) -> str:

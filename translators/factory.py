@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from translators.argos import ArgosTranslator
-from translators.base import Translator
-from translators.cache import CachedTranslator
-from translators.models import resolve_model
+from nieuwsstroom.translators.argos import ArgosTranslator
+from nieuwsstroom.translators.base import Translator
+from nieuwsstroom.translators.cache import CachedTranslator
+from nieuwsstroom.translators.models import resolve_model
 
 
 def build_translator(

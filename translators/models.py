@@ -28,7 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from translators.errors import InvalidModelError, ModelNotFoundError, OnlineInstallError
+from nieuwsstroom.translators.errors import (
+    InvalidModelError,
+    ModelNotFoundError,
+    OnlineInstallError,
+)
 
 if TYPE_CHECKING:
     from argostranslate.package import Package

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from stream.cli import (
+from nieuwsstroom.stream.cli import (
     broker_cmd,
     config_cmd,
     demo_cmd,

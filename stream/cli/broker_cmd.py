@@ -2,7 +2,7 @@
 
 For trying the pipeline without Docker: start this in one terminal, then point
 a worker at the printed address (`NIEUWSSTROOM_BROKER=kafka://127.0.0.1:PORT`).
-The broker itself lives in `deploy.kafka`; this is only its command-line face.
+The broker itself lives in `nieuwsstroom.stream.local_kafka`; this is only its command-line face.
 """
 
 from __future__ import annotations
@@ -44,8 +44,8 @@ def broker(
     ] = False,
 ) -> None:
     """Run a local single-node Apache Kafka broker (KRaft) until Ctrl-C."""
-    from deploy.kafka.errors import BrokerError
-    from deploy.kafka.local_broker import LocalKafkaBroker
+    from nieuwsstroom.stream.local_kafka.broker import LocalKafkaBroker
+    from nieuwsstroom.stream.local_kafka.errors import BrokerError
 
     local = LocalKafkaBroker(
         port=port,

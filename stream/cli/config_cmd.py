@@ -9,7 +9,7 @@ import typer
 
 def settings_table(markdown: bool) -> str:
     """The configuration table (the README's table is this output with --markdown)."""
-    from stream.settings import Settings
+    from nieuwsstroom.stream.settings import Settings
 
     current = Settings()
     rows = []

@@ -47,11 +47,11 @@ def register(app: typer.Typer) -> None:
         ] = 900.0,
     ) -> None:
         """Run broker + worker, produce the articles, wait for every outcome, summarise."""
-        from stream.demo import SAMPLE_ARTICLES, DemoResult, run_demo
-        from stream.errors import user_errors
-        from stream.kafka_io import read_lines
-        from stream.runtime import describe_runtime
-        from stream.settings import Settings
+        from nieuwsstroom.stream.demo.runner import SAMPLE_ARTICLES, DemoResult, run_demo
+        from nieuwsstroom.stream.errors import user_errors
+        from nieuwsstroom.stream.kafka.console import read_lines
+        from nieuwsstroom.stream.settings import Settings
+        from nieuwsstroom.stream.worker.runtime import describe_runtime
 
         settings = Settings()
         source = input or SAMPLE_ARTICLES

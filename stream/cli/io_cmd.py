@@ -22,9 +22,9 @@ def register(app: typer.Typer) -> None:
         """Send each line of FILE (bytes as they are) as one message; key = article id."""
         import asyncio
 
-        from stream.kafka_io import produce_values, read_lines
-        from stream.settings import Settings
-        from stream.topics import bootstrap_servers
+        from nieuwsstroom.stream.kafka.console import produce_values, read_lines
+        from nieuwsstroom.stream.kafka.topics import bootstrap_servers
+        from nieuwsstroom.stream.settings import Settings
 
         settings = Settings(**({"broker": broker} if broker else {}))
         target = topic or settings.topic_raw
@@ -58,10 +58,10 @@ def register(app: typer.Typer) -> None:
 
         import orjson
 
-        from stream.kafka_io import consume as consume_topic
-        from stream.publish import dead_letter_view
-        from stream.settings import Settings
-        from stream.topics import bootstrap_servers
+        from nieuwsstroom.stream.kafka.console import consume as consume_topic
+        from nieuwsstroom.stream.kafka.publisher import dead_letter_view
+        from nieuwsstroom.stream.kafka.topics import bootstrap_servers
+        from nieuwsstroom.stream.settings import Settings
 
         settings = Settings(**({"broker": broker} if broker else {}))
 

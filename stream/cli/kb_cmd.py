@@ -20,8 +20,8 @@ kb_app = typer.Typer(
 
 def default_kb_path() -> Path:
     """NIEUWSSTROOM_KB_PATH, else the seed KB in the cache directory (built on first use)."""
-    from linkers.seed import ensure_seed_kb
-    from stream.settings import Settings
+    from nieuwsstroom.linkers.seed import ensure_seed_kb
+    from nieuwsstroom.stream.settings import Settings
 
     settings = Settings()
     if settings.kb_path is not None:
@@ -64,11 +64,11 @@ def build(
     """Build a knowledge base from the seed and/or a dump (seed alone when neither is given)."""
     import time
 
-    from linkers.dump import import_dump
-    from linkers.errors import LinkerError
-    from linkers.kb_sqlite import KnowledgeBase
-    from linkers.seed import build_seed_kb
-    from stream.settings import Settings
+    from nieuwsstroom.linkers.dump import import_dump
+    from nieuwsstroom.linkers.errors import LinkerError
+    from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
+    from nieuwsstroom.linkers.seed import build_seed_kb
+    from nieuwsstroom.stream.settings import Settings
 
     settings = Settings()
     target = out or settings.kb_path or settings.cache_dir / "kb" / "seed.sqlite"
@@ -108,10 +108,10 @@ def refresh(
     kb_path: KbOption = None,
 ) -> None:
     """Fetch entities by QID from Wikidata and store them in the knowledge base."""
-    from linkers.errors import LinkerError
-    from linkers.kb_sqlite import KnowledgeBase
-    from linkers.wikidata_client import WikidataOnline
-    from stream.settings import Settings
+    from nieuwsstroom.linkers.errors import LinkerError
+    from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
+    from nieuwsstroom.linkers.wikidata_client import WikidataOnline
+    from nieuwsstroom.stream.settings import Settings
 
     bad = [q for q in qids if not (q[:1] in "Qq" and q[1:].isdigit())]
     if bad:
@@ -130,8 +130,8 @@ def stats(kb_path: KbOption = None) -> None:
     """Counts and provenance of the knowledge base."""
     import orjson
 
-    from linkers.errors import LinkerError
-    from linkers.kb_sqlite import KnowledgeBase
+    from nieuwsstroom.linkers.errors import LinkerError
+    from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
 
     try:
         with KnowledgeBase(kb_path or default_kb_path()) as kb:
@@ -153,15 +153,15 @@ def lookup(
     """Entities the knowledge base knows under NAME (normalised: case and accents ignored)."""
     import orjson
 
-    from linkers.errors import LinkerError
-    from linkers.kb_sqlite import KnowledgeBase
+    from nieuwsstroom.linkers.errors import LinkerError
+    from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
 
     try:
         with KnowledgeBase(kb_path or default_kb_path()) as kb:
             aliases = kb.lookup(name)
             if not aliases and online:
-                from linkers.wikidata_client import WikidataOnline
-                from stream.settings import Settings
+                from nieuwsstroom.linkers.wikidata_client import WikidataOnline
+                from nieuwsstroom.stream.settings import Settings
 
                 WikidataOnline(api_url or Settings().wikidata_api_url).lookup_name(kb, name)
                 aliases = kb.lookup(name)

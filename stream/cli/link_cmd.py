@@ -55,10 +55,10 @@ def register(app: typer.Typer) -> None:
         """Find and link the entities of a Dutch article; print them as JSON."""
         import orjson
 
-        from linkers import Document, build_linker
-        from linkers.errors import LinkerError
-        from stream.cli.kb_cmd import default_kb_path
-        from stream.settings import Settings
+        from nieuwsstroom.linkers import Document, build_linker
+        from nieuwsstroom.linkers.errors import LinkerError
+        from nieuwsstroom.stream.cli.kb_cmd import default_kb_path
+        from nieuwsstroom.stream.settings import Settings
 
         raw = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
         try:

@@ -29,8 +29,8 @@ PackagesDir = Annotated[
 @models_app.command("list")
 def list_models(packages_dir: PackagesDir = None) -> None:
     """Show installed Argos packages and which one the pipeline will use."""
-    from stream.settings import Settings
-    from translators.models import (
+    from nieuwsstroom.stream.settings import Settings
+    from nieuwsstroom.translators.models import (
         is_nl_en,
         is_test_package,
         list_installed,
@@ -69,7 +69,7 @@ def list_models(packages_dir: PackagesDir = None) -> None:
             err=True,
         )
     if source is None:
-        from translators.errors import INSTALL_HINTS
+        from nieuwsstroom.translators.errors import INSTALL_HINTS
 
         typer.echo(INSTALL_HINTS, err=True)
         raise typer.Exit(1)
@@ -87,8 +87,8 @@ def install(
     packages_dir: PackagesDir = None,
 ) -> None:
     """Install an nl->en model from a file or (with --online) from the Argos package index."""
-    from translators.errors import TranslatorError
-    from translators.models import install_archive, install_online
+    from nieuwsstroom.translators.errors import TranslatorError
+    from nieuwsstroom.translators.models import install_archive, install_online
 
     if (path is None) == (not online):
         typer.echo("Give either PATH or --online (not both, not neither).", err=True)

@@ -58,10 +58,10 @@ def register(app: typer.Typer) -> None:
         ] = 64,
     ) -> None:
         """Translate Dutch to English, exactly one output line per input line."""
-        from stream.settings import Settings
-        from translators.articles import translate_paragraphs
-        from translators.errors import TranslatorError
-        from translators.factory import build_translator, describe
+        from nieuwsstroom.stream.settings import Settings
+        from nieuwsstroom.translators.articles import translate_paragraphs
+        from nieuwsstroom.translators.errors import TranslatorError
+        from nieuwsstroom.translators.factory import build_translator, describe
 
         settings = Settings()
         try:

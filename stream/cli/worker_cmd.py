@@ -24,12 +24,12 @@ def register(app: typer.Typer) -> None:
         import faust
         from aiokafka.errors import KafkaError
 
-        from stream import kafka_backoff
-        from stream.app import create_app
-        from stream.errors import user_errors
-        from stream.runtime import build_runtime
-        from stream.settings import Settings
-        from stream.topics import ensure_topics
+        from nieuwsstroom.stream.kafka import backoff as kafka_backoff
+        from nieuwsstroom.stream.errors import user_errors
+        from nieuwsstroom.stream.kafka.topics import ensure_topics
+        from nieuwsstroom.stream.settings import Settings
+        from nieuwsstroom.stream.worker.enrich_app import create_app
+        from nieuwsstroom.stream.worker.runtime import build_runtime
 
         overrides = {"broker": broker, "web_port": web_port, "log_level": loglevel}
         settings = Settings(**{k: v for k, v in overrides.items() if v is not None})

@@ -18,8 +18,8 @@ import pytest
 
 yaml = pytest.importorskip("yaml", reason="PyYAML is in the `test` extra")
 
-from deploy.kafka.jars import KAFKA_VERSION  # noqa: E402
-from stream.settings import Settings  # noqa: E402
+from nieuwsstroom.stream.local_kafka.jars import KAFKA_VERSION  # noqa: E402
+from nieuwsstroom.stream.settings import Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
@@ -181,7 +181,7 @@ def test_grafana_provisions_datasource_and_dashboard(services: dict[str, Any]) -
 
 def test_dashboard_queries_only_metrics_the_app_exports() -> None:
     """Each nieuwsstroom_* series in the dashboard is a name stream/metrics.py declares."""
-    source = (ROOT / "stream" / "metrics.py").read_text()
+    source = (ROOT / "stream" / "ops" / "metrics.py").read_text()
     declared = set(re.findall(r'"(nieuwsstroom_[a-z_]+)"', source))
     dashboard = json.loads((GRAFANA / "dashboards" / "nieuwsstroom.json").read_text())
     exprs = " ".join(t["expr"] for p in dashboard["panels"] for t in p["targets"])

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from linkers.kb_sqlite import AliasRecord, EntityRecord, KnowledgeBase
+from nieuwsstroom.linkers.kb_sqlite import AliasRecord, EntityRecord, KnowledgeBase
 from tests.linkers.recorded_wikidata import serve_wikidata
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parents[2]
-BUNDLED_SAMPLES = REPO / "stream" / "data" / "sample_articles.jsonl"
+BUNDLED_SAMPLES = REPO / "stream" / "demo" / "data" / "sample_articles.jsonl"
 SHARED_SAMPLES = [
     REPO.parent / "shared" / "data" / "articles" / "nl-2022-03-istanbul-talks.txt",
     Path("/work/shared/data/articles/nl-2022-03-istanbul-talks.txt"),
@@ -69,14 +69,14 @@ def kb_factory(tmp_path: Path) -> Callable[..., KnowledgeBase]:
 @pytest.fixture(scope="session")
 def seed_kb_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real seed KB, built once per test session into a temporary cache."""
-    from linkers.seed import ensure_seed_kb
+    from nieuwsstroom.linkers.seed import ensure_seed_kb
 
     return ensure_seed_kb(tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture(scope="session")
 def seed_linker(seed_kb_path: Path):
-    from linkers import build_linker
+    from nieuwsstroom.linkers import build_linker
 
     linker = build_linker(seed_kb_path, 0.5)
     yield linker
@@ -86,7 +86,7 @@ def seed_linker(seed_kb_path: Path):
 @pytest.fixture(scope="session")
 def sample_doc():
     """The Istanbul-talks sample exactly as the pipeline hands it to the linker."""
-    from linkers import Document
+    from nieuwsstroom.linkers import Document
 
     record = next(a for a in bundled_articles() if a["id"] == "nl-2022-03-istanbul-talks")
     return Document(record["title"], record["body"])

@@ -5,7 +5,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from stream.cli import app
+from nieuwsstroom.stream.cli import app
 from tests.linkers.conftest import DATA, bundled_articles
 
 runner = CliRunner()

@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 
-from linkers.dump import import_dump, iter_dump
-from linkers.errors import DumpFormatError
-from linkers.kb_sqlite import KnowledgeBase
+from nieuwsstroom.linkers.dump import import_dump, iter_dump
+from nieuwsstroom.linkers.errors import DumpFormatError
+from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
 from tests.linkers.conftest import DATA
 
 FIXTURE = DATA / "dump_sample.json"

@@ -1,7 +1,7 @@
 import pytest
 
-from linkers.errors import KnowledgeBaseError
-from linkers.kb_sqlite import AliasRecord, EntityRecord, KnowledgeBase
+from nieuwsstroom.linkers.errors import KnowledgeBaseError
+from nieuwsstroom.linkers.kb_sqlite import AliasRecord, EntityRecord, KnowledgeBase
 
 
 def test_lookup_is_normalised_and_ranked(kb_factory):

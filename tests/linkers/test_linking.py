@@ -1,7 +1,7 @@
 """Disambiguation, thresholds, English offsets and the Entity JSON, on tiny KBs."""
 
-from linkers import Document, build_linker
-from linkers.kb_sqlite import AliasRecord
+from nieuwsstroom.linkers import Document, build_linker
+from nieuwsstroom.linkers.kb_sqlite import AliasRecord
 
 
 def test_country_context_picks_the_right_odessa(kb_factory):

@@ -2,8 +2,8 @@
 
 import pytest
 
-from linkers.mentions import MentionFinder
-from linkers.seed import load_common_words
+from nieuwsstroom.linkers.mentions import MentionFinder
+from nieuwsstroom.linkers.seed import load_common_words
 
 ENTITIES = [
     ("Q1", "LOC", "Oekraïne", "Ukraine", [], 0.9, "Q1"),

@@ -1,4 +1,4 @@
-from linkers.normalize import fold, is_acronym, normalize_alias
+from nieuwsstroom.linkers.normalize import fold, is_acronym, normalize_alias
 
 
 def test_fold_keeps_length_so_offsets_carry_over():

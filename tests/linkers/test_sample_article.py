@@ -5,8 +5,8 @@ Expected QIDs come from the bundled data files (linkers/data/seed/), never from 
 
 import pytest
 
-from linkers import Document
-from stream.cli.link_cmd import parse_article
+from nieuwsstroom.linkers import Document
+from nieuwsstroom.stream.cli.link_cmd import parse_article
 from tests.linkers.conftest import shared_sample_text
 
 EXPECTED = {

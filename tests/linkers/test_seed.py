@@ -2,8 +2,8 @@ import csv
 import os
 import time
 
-from linkers.kb_sqlite import KnowledgeBase
-from linkers.seed import PLACES_10M, SEED_DIR, ensure_seed_kb
+from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
+from nieuwsstroom.linkers.seed import PLACES_10M, SEED_DIR, ensure_seed_kb
 
 
 def test_seed_has_expected_entities_and_aliases(seed_kb_path):

@@ -6,8 +6,8 @@ import urllib.request
 
 import pytest
 
-from linkers.errors import WikidataOnlineError
-from linkers.wikidata_client import WikidataOnline
+from nieuwsstroom.linkers.errors import WikidataOnlineError
+from nieuwsstroom.linkers.wikidata_client import WikidataOnline
 from tests.linkers.recorded_wikidata import RecordedWikidata
 
 

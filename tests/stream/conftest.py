@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from deploy.kafka.local_broker import free_port
-from stream.demo import DemoResult, collect_outputs
-from stream.kafka_io import Produced, produce_values
-from stream.settings import Settings
-from stream.worker_process import WorkerProcess
+from nieuwsstroom.stream.demo.runner import DemoResult, collect_outputs
+from nieuwsstroom.stream.kafka.console import Produced, produce_values
+from nieuwsstroom.stream.local_kafka.broker import free_port
+from nieuwsstroom.stream.settings import Settings
+from nieuwsstroom.stream.worker.child_process import WorkerProcess
 from tests.worker_env import start_worker, worker_config
 
 _counter = itertools.count()

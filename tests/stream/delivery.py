@@ -17,8 +17,8 @@ import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
-from stream.kafka_io import Consumed, Produced, consume
-from stream.publish import HEADER_PREFIX, source_of
+from nieuwsstroom.stream.kafka.console import Consumed, Produced, consume
+from nieuwsstroom.stream.kafka.publisher import HEADER_PREFIX, source_of
 
 Position = tuple[int, int]
 """(partition, offset) of a raw message."""

@@ -9,14 +9,14 @@ import sys
 import orjson
 import pytest
 
-from schemas import validator
+from nieuwsstroom.schemas import validator
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 
 
 def run_cli(args: list[str], env: dict[str, str], stdin: bytes | None = None) -> str:
     completed = subprocess.run(
-        [sys.executable, "-m", "stream.cli", *args],
+        [sys.executable, "-m", "nieuwsstroom", *args],
         input=stdin,
         env={**os.environ, **env},
         capture_output=True,
@@ -60,7 +60,7 @@ def test_produce_reports_a_line_kafka_refuses_and_sends_the_rest(worker_factory,
     source = tmp_path / "in.jsonl"
     source.write_bytes(huge + b"\n" + small + b"\n")
     completed = subprocess.run(
-        [sys.executable, "-m", "stream.cli", "produce", str(source)],
+        [sys.executable, "-m", "nieuwsstroom", "produce", str(source)],
         env={**os.environ, **env},
         capture_output=True,
         timeout=300,

@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 import pytest
 
-from stream.pipeline import content_hash
+from nieuwsstroom.stream.core.pipeline import content_hash
 from tests.stream.delivery import (
     check_outcomes,
     expected_stage,

@@ -23,11 +23,11 @@ import orjson
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from schemas import validator
-from stream.demo import collect_outputs
-from stream.kafka_io import Produced
-from stream.settings import Settings
-from stream.worker_process import WorkerProcess
+from nieuwsstroom.schemas import validator
+from nieuwsstroom.stream.demo.runner import collect_outputs
+from nieuwsstroom.stream.kafka.console import Produced
+from nieuwsstroom.stream.settings import Settings
+from nieuwsstroom.stream.worker.child_process import WorkerProcess
 from tests.worker_env import start_worker, worker_config
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]

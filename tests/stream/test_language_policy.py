@@ -6,7 +6,7 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from schemas import validator
+from nieuwsstroom.schemas import validator
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from linkers.kb_sqlite import KnowledgeBase
-from linkers.seed import ensure_seed_kb
+from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
+from nieuwsstroom.linkers.seed import ensure_seed_kb
 from tests.linkers.recorded_wikidata import RecordedWikidata, serve_wikidata
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from stream.cli.config_cmd import settings_table
+from nieuwsstroom.stream.cli.config_cmd import settings_table
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

@@ -21,7 +21,7 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
-from linkers.seed import ensure_seed_kb
+from nieuwsstroom.linkers.seed import ensure_seed_kb
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 

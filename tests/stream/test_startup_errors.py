@@ -10,7 +10,7 @@ from pathlib import Path
 
 def run_worker(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "stream.cli", "worker", *args],
+        [sys.executable, "-m", "nieuwsstroom", "worker", *args],
         env={**os.environ, **env},
         capture_output=True,
         text=True,

@@ -10,8 +10,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from schemas import validator
-from stream.demo import SAMPLE_ARTICLES
+from nieuwsstroom.schemas import validator
+from nieuwsstroom.stream.demo.runner import SAMPLE_ARTICLES
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 
@@ -149,7 +149,7 @@ def test_demo_cli_against_a_given_broker(
         [
             sys.executable,
             "-m",
-            "stream.cli",
+            "nieuwsstroom",
             "demo",
             "--broker",
             f"kafka://{kafka_bootstrap}",

@@ -30,7 +30,7 @@ if _previous is None:
 else:
     os.environ["ARGOS_PACKAGES_DIR"] = _previous
 
-from translators.models import bundled_test_model  # noqa: E402
+from nieuwsstroom.translators.models import bundled_test_model  # noqa: E402
 
 
 class UpperTranslator:

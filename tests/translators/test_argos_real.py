@@ -9,12 +9,12 @@ from pathlib import Path
 import orjson
 import pytest
 
-from stream.settings import Settings
-from translators.argos import ArgosTranslator
-from translators.articles import translate_articles
-from translators.factory import build_translator
-from translators.models import ResolvedModel, resolve_model
-from translators.segment import split_paragraphs, split_sentences
+from nieuwsstroom.stream.settings import Settings
+from nieuwsstroom.translators.argos import ArgosTranslator
+from nieuwsstroom.translators.articles import translate_articles
+from nieuwsstroom.translators.factory import build_translator
+from nieuwsstroom.translators.models import ResolvedModel, resolve_model
+from nieuwsstroom.translators.segment import split_paragraphs, split_sentences
 
 pytestmark = pytest.mark.slow
 
@@ -108,7 +108,9 @@ def test_concurrent_calls_agree_with_sequential(argos: ArgosTranslator) -> None:
 
 def _news_sentences() -> list[str]:
     """Title and body sentences of the bundled sample articles."""
-    samples = Path(__file__).resolve().parents[2] / "stream" / "data" / "sample_articles.jsonl"
+    samples = (
+        Path(__file__).resolve().parents[2] / "stream" / "demo" / "data" / "sample_articles.jsonl"
+    )
     texts = []
     for line in samples.read_bytes().splitlines():
         if line.strip():

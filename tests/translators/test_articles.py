@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from translators.articles import translate_article, translate_articles, translate_paragraphs
-from translators.segment import split_paragraphs
+from nieuwsstroom.translators.articles import (
+    translate_article,
+    translate_articles,
+    translate_paragraphs,
+)
+from nieuwsstroom.translators.segment import split_paragraphs
 
 
 def test_body_keeps_paragraph_count_and_blank_paragraphs(upper) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from translators.cache import CachedTranslator
-from translators.errors import TranslatorError
+from nieuwsstroom.translators.cache import CachedTranslator
+from nieuwsstroom.translators.errors import TranslatorError
 
 
 def test_repeated_sentences_are_served_from_cache(upper) -> None:

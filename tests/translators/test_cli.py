@@ -17,7 +17,7 @@ def run_cli(
     env["ARGOS_PACKAGES_DIR"] = str(packages)
     env.update(env_extra)
     return subprocess.run(
-        [sys.executable, "-m", "stream.cli", *args],
+        [sys.executable, "-m", "nieuwsstroom", *args],
         input=stdin,
         capture_output=True,
         text=True,

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-import translators.models as models
-from translators.errors import InvalidModelError, ModelNotFoundError
-from translators.factory import build_translator
-from translators.models import install_archive, resolve_model
+import nieuwsstroom.translators.models as models
+from nieuwsstroom.translators.errors import InvalidModelError, ModelNotFoundError
+from nieuwsstroom.translators.factory import build_translator
+from nieuwsstroom.translators.models import install_archive, resolve_model
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from translators.segment import (
+from nieuwsstroom.translators.segment import (
     join_paragraphs,
     reassemble,
     split_long,

@@ -1,0 +1,138 @@
+"""`nieuwsstroom demo`: the whole product on one machine, start to finish.
+
+Starts the embedded Kafka broker (unless one is given), a real worker process,
+produces the input, and waits until every produced message is accounted for
+in `articles.enriched` or `articles.deadletter` (matched by source partition
+and offset, so a reused broker's older records are ignored).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from nieuwsstroom.stream.errors import NieuwsstroomError
+from nieuwsstroom.stream.kafka.console import Produced, consume, produce_values
+from nieuwsstroom.stream.kafka.publisher import dead_letter_view, source_of
+from nieuwsstroom.stream.kafka.topics import TopicNames, bootstrap_servers, ensure_topics
+from nieuwsstroom.stream.local_kafka.broker import free_port
+from nieuwsstroom.stream.settings import Settings
+from nieuwsstroom.stream.worker.child_process import WorkerProcess
+
+SAMPLE_ARTICLES = Path(__file__).parent / "data" / "sample_articles.jsonl"
+
+
+@dataclass
+class DemoResult:
+    """What came out, keyed by the source position of each produced message."""
+
+    produced: list[Produced]
+    enriched: list[dict[str, Any]] = field(default_factory=list)
+    deadletters: list[dict[str, Any]] = field(default_factory=list)
+    missing: list[tuple[int, int]] = field(default_factory=list)
+    refused: list[Produced] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@contextlib.contextmanager
+def embedded_broker(settings: Settings, broker: str | None) -> Iterator[str]:
+    """Yield a Faust-style broker URL: the given one, or a freshly started local broker."""
+    if broker:
+        yield broker
+        return
+    from nieuwsstroom.stream.local_kafka.broker import LocalKafkaBroker
+
+    with LocalKafkaBroker(cache_dir=settings.cache_dir / "kafka") as local:
+        yield f"kafka://{local.bootstrap}"
+
+
+async def collect_outputs(
+    settings: Settings, produced: list[Produced], timeout_s: float
+) -> DemoResult:
+    """Consume enriched and dead-letter topics until every produced message is accounted for."""
+    names = TopicNames.from_settings(settings)
+    expected = {(p.partition, p.offset) for p in produced}
+    result = DemoResult(produced)
+    started = time.monotonic()
+    seen: set[tuple[int, int]] = set()
+    async for message in consume(
+        bootstrap_servers(settings.broker),
+        [names.enriched, names.deadletter],
+        idle_timeout_s=timeout_s,
+    ):
+        source = source_of(message.headers)
+        position = source[1:] if source is not None and source[0] == names.raw else None
+        if position in expected and position not in seen:
+            seen.add(position)
+            if message.topic == names.enriched:
+                result.enriched.append(orjson.loads(message.value or b"{}"))
+            else:
+                view = dead_letter_view(message.value, message.key, message.headers)
+                result.deadletters.append(view)
+        if seen == expected or time.monotonic() - started > timeout_s:
+            break
+    result.missing = sorted(expected - seen)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def run_demo(
+    settings: Settings,
+    values: list[bytes],
+    *,
+    broker: str | None,
+    web_port: int | None,
+    serve: bool,
+    timeout_s: float,
+    report: Callable[[DemoResult], None],
+    say: Callable[[str], None] = print,
+) -> DemoResult:
+    """Broker + worker + produce + collect; with `serve`, keep running until Ctrl-C."""
+    with embedded_broker(settings, broker) as broker_url, tempfile.TemporaryDirectory() as tmp:
+        port = web_port or free_port()
+        settings = settings.model_copy(update={"broker": broker_url, "web_port": port})
+        say(f"Kafka broker: {bootstrap_servers(broker_url)}")
+        created = asyncio.run(ensure_topics(settings))
+        if created:
+            say(f"Created topics: {', '.join(created)} ({settings.partitions} partitions)")
+        env = {
+            "NIEUWSSTROOM_BROKER": broker_url,
+            "NIEUWSSTROOM_WEB_PORT": str(port),
+            "NIEUWSSTROOM_WEB_HOST": settings.web_host,
+            "NIEUWSSTROOM_DATA_DIR": str(Path(tmp) / "faust"),
+            "NIEUWSSTROOM_CACHE_DIR": str(settings.cache_dir),
+        }
+        worker = WorkerProcess(env, Path(tmp) / "worker.log", port)
+        worker.start()
+        try:
+            worker.wait_healthy()
+            dashboard = f"http://{settings.web_host}:{port}/dashboard"
+            say(f"Worker running (pid {worker.pid}); dashboard: {dashboard}")
+            produced = asyncio.run(
+                produce_values(bootstrap_servers(broker_url), settings.topic_raw, values)
+            )
+            accepted = [p for p in produced if p.error is None]
+            say(f"Produced {len(accepted)} messages to {settings.topic_raw}")
+            for refused in (p for p in produced if p.error is not None):
+                say(f"! line {refused.line} refused by Kafka, not produced: {refused.error}")
+            result = asyncio.run(collect_outputs(settings, accepted, timeout_s))
+            result.refused = [p for p in produced if p.error is not None]
+            if result.missing and worker.poll() is not None:
+                raise NieuwsstroomError(f"Worker died; log tail:\n{worker.log_tail()}")
+            report(result)
+            if serve:
+                say("Serving: broker, worker and web view keep running. Ctrl-C to stop.")
+                with contextlib.suppress(KeyboardInterrupt):
+                    while worker.poll() is None:
+                        time.sleep(1)
+            return result
+        finally:
+            worker.stop()

@@ -1,0 +1,183 @@
+"""Web views added to Faust's own web server (its /router/ and /table/ stay as they are).
+
+    GET /health            liveness: 200 while the event loop answers
+    GET /ready             readiness: broker, topics, model, knowledge base -> 200 or 503
+    GET /pipeline/stats    counters, latency percentiles, throughput, lag, dead letters
+    GET /pipeline/trending most mentioned QIDs in the current window (?limit=20)
+    GET /metrics           Prometheus text format (ours and Faust's sensor)
+    GET /dashboard         the on-call page; polls the two JSON views every 2 s
+
+Everything is read from the objects in `app.nieuwsstroom`; the views only
+shape JSON, so the figures are tested without HTTP and the HTTP without load.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import faust
+from faust.web import Request, Response, View
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from nieuwsstroom.stream.kafka.lag import ConsumerState
+from nieuwsstroom.stream.kafka.topics import TopicNames
+from nieuwsstroom.stream.ops.health import LoopHeartbeat, Readiness, broker_metadata
+from nieuwsstroom.stream.ops.metrics import PipelineMetrics, translation_cache_stats
+from nieuwsstroom.stream.ops.stats import PipelineStats
+from nieuwsstroom.stream.settings import Settings
+from nieuwsstroom.stream.worker.runtime import Runtime
+from nieuwsstroom.stream.worker.trending_app import Trending
+
+STATIC_ASSETS = {
+    "dashboard.js": "application/javascript",
+    "dashboard.css": "text/css",
+}
+
+
+@cache
+def static_text(name: str) -> str:
+    """A file shipped in `stream/static/` (package data), read once."""
+    return resources.files(__package__).joinpath("static", name).read_text("utf-8")
+
+
+def _provenance(runtime: Runtime) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    pairs = (("translator", "translator_provenance"), ("knowledge_base", "kb_provenance"))
+    for key, attribute in pairs:
+        try:
+            out[key] = getattr(runtime, attribute)
+        except Exception as exc:  # provenance is informative; never fail the stats view
+            out[key] = {"error": repr(exc)}
+    return out
+
+
+class WebState:
+    """The objects the views read, built once per app."""
+
+    def __init__(self, app: faust.App) -> None:
+        ctx: dict[str, Any] = app.nieuwsstroom  # type: ignore[attr-defined]
+        self.app = app
+        self.settings: Settings = ctx["settings"]
+        self.runtime: Runtime = ctx["runtime"]
+        self.stats: PipelineStats = ctx["stats"]
+        self.topics: TopicNames = ctx["topics"]
+        self.trending: Trending | None = ctx.get("trending")
+        # Two consumer groups live in this worker: enrichment (raw articles) and the
+        # trending app (mention records); ops see both groups' partitions and lag.
+        self.consumers = [ConsumerState(app, [self.topics.raw])]
+        if self.trending is not None:
+            self.consumers.append(ConsumerState(self.trending.app, [self.topics.mentions]))
+        self.readiness = Readiness(
+            self.runtime, self.topics, broker_metadata(self.settings.broker, timeout_s=2.0)
+        )
+        self.metrics = PipelineMetrics(app, self.stats, self.runtime)
+        self.heartbeat = LoopHeartbeat()
+        self.started = time.time()
+
+    async def consumer_lag(self) -> list[dict[str, Any]]:
+        """Lag rows of every consumer group in this worker."""
+        return [row for consumer in self.consumers for row in await consumer.lag()]
+
+    def partitions(self) -> dict[str, list[int]]:
+        """{topic: [partition, ...]} assigned to this worker, across its groups."""
+        merged: dict[str, list[int]] = {}
+        for consumer in self.consumers:
+            merged.update(consumer.partitions())
+        return merged
+
+    async def pipeline_stats(self) -> dict[str, Any]:
+        lag = await self.consumer_lag()
+        known = [row["lag"] for row in lag if row["lag"] is not None]
+        out = self.stats.snapshot()
+        out["consumer"] = {
+            "group": self.settings.app_id,
+            "groups": [self.settings.app_id]
+            + ([f"{self.settings.app_id}-trending"] if self.trending is not None else []),
+            "partitions": self.partitions(),
+            "lag": lag,
+            "total_lag": sum(known) if known else None,
+        }
+        out["translation_cache"] = translation_cache_stats(self.runtime.translator)
+        out["provenance"] = _provenance(self.runtime)
+        out["worker"] = {
+            "host": socket.gethostname(),
+            "pid": os.getpid(),
+            "app_id": self.settings.app_id,
+            "topics": {
+                "raw": self.topics.raw,
+                "enriched": self.topics.enriched,
+                "mentions": self.topics.mentions,
+                "deadletter": self.topics.deadletter,
+            },
+        }
+        return out
+
+
+def register_views(app: faust.App) -> WebState:
+    """Add our views and the loop heartbeat to the app; return their shared state."""
+    state = WebState(app)
+    app.nieuwsstroom["web"] = state  # type: ignore[attr-defined]
+
+    @app.task
+    async def loop_heartbeat() -> None:
+        await state.heartbeat.run()
+
+    @app.page("/health")
+    class Health(View):
+        async def get(self, request: Request) -> Response:
+            return self.json(
+                {
+                    "status": "ok",
+                    "pid": os.getpid(),
+                    "uptime_s": round(time.time() - state.started, 1),
+                    **state.heartbeat.to_json(),
+                }
+            )
+
+    @app.page("/ready")
+    class Ready(View):
+        async def get(self, request: Request) -> Response:
+            ready, body = await state.readiness.report()
+            return self.json(body, status=200 if ready else 503)
+
+    @app.page("/pipeline/stats")
+    class Stats(View):
+        async def get(self, request: Request) -> Response:
+            return self.json(await state.pipeline_stats())
+
+    @app.page("/pipeline/trending")
+    class TrendingView(View):
+        async def get(self, request: Request) -> Response:
+            if state.trending is None:
+                return self.error(404, "trending table not configured")
+            try:
+                limit = min(max(int(request.query.get("limit", "20")), 1), 100)
+            except ValueError:
+                return self.error(400, "limit must be an integer")
+            return self.json(state.trending.top(limit))
+
+    @app.page("/metrics")
+    class Metrics(View):
+        async def get(self, request: Request) -> Response:
+            body = state.metrics.render(await state.consumer_lag())
+            return self.bytes(body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    @app.page("/dashboard")
+    class Dashboard(View):
+        async def get(self, request: Request) -> Response:
+            return self.html(static_text("dashboard.html"))
+
+    @app.page("/dashboard/{asset}")
+    class DashboardAsset(View):
+        async def get(self, request: Request, asset: str) -> Response:
+            content_type = STATIC_ASSETS.get(asset)
+            if content_type is None:
+                return self.error(404, f"no such asset: {asset}")
+            return self.text(static_text(asset), content_type=content_type)
+
+    return state

@@ -1,0 +1,202 @@
+"""PipelineStats, the Prometheus exposition and readiness, without a broker."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from nieuwsstroom.stream.core.outcomes import DeadLetter, Enriched, RawMessage
+from nieuwsstroom.stream.kafka.topics import TopicNames
+from nieuwsstroom.stream.ops.health import Readiness
+from nieuwsstroom.stream.ops.metrics import PipelineMetrics, translation_cache_stats
+from nieuwsstroom.stream.ops.stats import PipelineStats
+from nieuwsstroom.stream.worker.runtime import Runtime
+
+TIMINGS = {"validate": 1.0, "language": 2.0, "translate": 100.0, "link": 5.0, "total": 108.0}
+TOPICS = TopicNames("raw", "enriched", "mentions", "deadletter")
+
+
+class FakeTranslator:
+    """A protocol-shaped stand-in: provenance plus cache counters like CachedTranslator."""
+
+    provenance = {"engine": "fake", "model": "nl-en-test", "model_version": "1"}
+
+    def __init__(self) -> None:
+        self.underlying = object()
+
+    def translate_batch(self, texts: list[str]) -> list[str]:
+        return texts
+
+    def stats(self) -> dict[str, int]:
+        return {"hits": 3, "misses": 7, "entries": 7, "max_entries": 100}
+
+
+class FakeLinker:
+    provenance = {"kb_source": "seed", "kb_build_date": "2024-01-01", "kb_entities": 42}
+
+    def link(self, doc: Any) -> list[Any]:
+        return []
+
+
+def message(offset: int, key: bytes | None = b"art-1") -> RawMessage:
+    return RawMessage(b"{}", key, "raw", 0, offset)
+
+
+def outcomes() -> list[Enriched | DeadLetter]:
+    return [
+        Enriched(message(0), "a", {}, [], dict(TIMINGS)),
+        Enriched(message(1), "b", {}, [], dict(TIMINGS)),
+        DeadLetter(message(2, b"bad-1"), "validate", "ValidationError", "missing 'body'", "now"),
+        DeadLetter(message(3, None), "decode", "DecodeError", "not JSON", "now"),
+    ]
+
+
+@pytest.fixture
+def runtime() -> Runtime:
+    return Runtime(FakeTranslator(), FakeLinker(), pipeline=None)  # type: ignore[arg-type]
+
+
+def test_stats_counts_latency_and_recent_dead_letters():
+    stats = PipelineStats()
+    stats.received(4)
+    stats.record(outcomes())
+    snap = stats.snapshot()
+    assert (snap["messages_in"], snap["enriched"], snap["deadlettered"]) == (4, 2, 2)
+    assert snap["deadletter_by_stage"] == {"validate": 1, "decode": 1}
+    translate = snap["latency_ms"]["stages"]["translate"]
+    assert translate["count"] == 2 and translate["p50"] == 100.0 and translate["p99"] == 100.0
+    assert [d["id"] for d in snap["recent_dead_letters"]] == [None, "bad-1"]  # newest first
+    assert snap["recent_dead_letters"][1]["offset"] == 2
+    assert snap["latency_ms"]["window"] == {"seconds": 300.0, "max_samples": 2000}
+    assert set(snap["throughput_per_s"]) == {"in", "enriched", "deadlettered"}
+
+
+def test_a_failing_listener_never_reaches_the_agent():
+    stats = PipelineStats()
+
+    def broken(_: object) -> None:
+        raise RuntimeError("boom")
+
+    stats.add_listener(broken)
+    stats.record(outcomes())
+    assert stats.enriched == 2
+
+
+def test_translation_cache_stats_unwraps_and_tolerates_absence():
+    assert translation_cache_stats(FakeTranslator())["hits"] == 3
+    assert translation_cache_stats(object()) is None
+
+    class Wrapper:
+        def __init__(self) -> None:
+            self.underlying = FakeTranslator()
+
+    assert translation_cache_stats(Wrapper())["misses"] == 7
+
+
+def test_metrics_exposition_matches_stats(runtime):
+    import faust
+
+    app = faust.App("metrics-test", broker="kafka://127.0.0.1:1", web_enabled=False)
+    stats = PipelineStats()
+    metrics = PipelineMetrics(app, stats, runtime)
+    runtime.model_loaded.set()
+    stats.received(4)
+    stats.record(outcomes())
+    lag = [{"topic": "raw", "partition": 0, "end_offset": 10, "committed": 4, "lag": 6}]
+    text = metrics.render(lag).decode()
+    samples = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+    assert samples[("nieuwsstroom_messages_in_total", ())] == 4
+    assert samples[("nieuwsstroom_enriched_total", ())] == 2
+    assert samples[("nieuwsstroom_deadlettered_total", (("stage", "validate"),))] == 1
+    assert samples[("nieuwsstroom_consumer_lag", (("partition", "0"), ("topic", "raw")))] == 6
+    assert samples[("nieuwsstroom_stage_latency_seconds_count", (("stage", "total"),))] == 2
+    assert samples[("nieuwsstroom_stage_latency_seconds_sum", (("stage", "total"),))] == 0.216
+    assert samples[("nieuwsstroom_translation_cache_hits_total", ())] == 3
+    assert samples[("nieuwsstroom_loaded", (("component", "model"),))] == 1
+    assert samples[("nieuwsstroom_loaded", (("component", "knowledge_base"),))] == 0
+    info = [k for k in samples if k[0] == "nieuwsstroom_model_info"]
+    assert info and ("model", "nl-en-test") in info[0][1]
+    assert any(name.startswith("faust_") for name, _ in samples)  # Faust's sensor, same registry
+
+
+def test_two_apps_have_separate_registries(runtime):
+    import faust
+
+    for name in ("one", "two"):
+        app = faust.App(name, broker="kafka://127.0.0.1:1", web_enabled=False)
+        PipelineMetrics(app, PipelineStats(), runtime).render([])
+
+
+def test_readiness_reports_each_check_and_caches_the_broker_answer(runtime):
+    calls = 0
+
+    async def fetch() -> set[str]:
+        nonlocal calls
+        calls += 1
+        return {"raw", "enriched", "mentions"}
+
+    async def scenario() -> None:
+        readiness = Readiness(runtime, TOPICS, fetch, cache_s=60)
+        ready, body = await readiness.report()
+        assert not ready and body["status"] == "not ready"
+        assert body["checks"]["broker"]["ok"] is True
+        assert body["checks"]["topics"] == {"ok": False, "detail": "missing: deadletter"}
+        assert body["checks"]["model"]["ok"] is False
+        runtime.model_loaded.set()
+        runtime.kb_loaded.set()
+        ready, body = await readiness.report()
+        assert body["checks"]["model"]["ok"] and "nl-en-test" in body["checks"]["model"]["detail"]
+        assert calls == 1  # cached
+
+    asyncio.run(scenario())
+
+
+def test_readiness_when_the_broker_is_down(runtime):
+    async def fetch() -> set[str]:
+        raise ConnectionError("connection refused")
+
+    async def scenario() -> None:
+        runtime.model_loaded.set()
+        runtime.kb_loaded.set()
+        ready, body = await Readiness(runtime, TOPICS, fetch).report()
+        assert not ready
+        assert "connection refused" in body["checks"]["broker"]["detail"]
+        assert body["checks"]["topics"]["ok"] is False
+
+    asyncio.run(scenario())
+
+
+def test_readiness_times_out_a_hanging_broker(runtime):
+    async def fetch() -> set[str]:
+        await asyncio.sleep(60)
+        return set()
+
+    async def scenario() -> None:
+        ready, body = await Readiness(runtime, TOPICS, fetch, timeout_s=0.1).report()
+        assert not ready and "TimeoutError" in body["checks"]["broker"]["detail"]
+
+    asyncio.run(scenario())
+
+
+def test_create_app_registers_views_trending_table_and_agents(runtime, tmp_path):
+    from nieuwsstroom.stream.settings import Settings
+    from nieuwsstroom.stream.worker.enrich_app import create_app
+
+    settings = Settings(broker="kafka://127.0.0.1:1", data_dir=tmp_path, partitions=3)
+    app = create_app(settings, runtime)
+    ctx = app.nieuwsstroom
+    assert {"web", "trending", "stats"} <= set(ctx)
+    assert {a.name for a in app.agents.values()} == {"enrich-articles"}
+    assert not app.tables, "tables live in the trending app: a rebalance must not stall enrichment"
+    trending_app = ctx["trending"].app
+    assert trending_app.conf.id == f"{settings.app_id}-trending"
+    assert "trending-entities" in trending_app.tables
+    assert {a.name for a in trending_app.agents.values()} == {"trending-entities"}
+    assert ctx["trending"].top(5)["entities"] == []
