@@ -23,8 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from nieuwsstroom.linkers.candidates import Candidate
-from nieuwsstroom.linkers.mentions import Span
 from nieuwsstroom.linkers.normalize import fold
+from nieuwsstroom.linkers.spans import Span
 
 _TYPE_CUES = {
     "LOC": frozenset(

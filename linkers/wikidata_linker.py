@@ -21,8 +21,9 @@ from nieuwsstroom.linkers.candidates import KBCandidates
 from nieuwsstroom.linkers.disambiguate import ContextDisambiguator
 from nieuwsstroom.linkers.english_offsets import find_english_mentions
 from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
-from nieuwsstroom.linkers.mentions import MentionFinder, Span
+from nieuwsstroom.linkers.mentions import MentionFinder
 from nieuwsstroom.linkers.normalize import normalize_alias
+from nieuwsstroom.linkers.spans import Span
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,204 @@
+"""Pass 2 of mention finding: names the knowledge base does not know.
+
+Runs of capitalised words and acronyms that no alias covers go to the linker
+as unlinked spans, so ops can see what the knowledge base lacks. Skipped: a
+single capitalised word at the start of a sentence or line (Dutch capitalises
+ordinary words there), ordinary words from `data/nl_common_words.txt`, and
+adjectives/demonyms ("Russische", "Oekraïense", "Turkse", "Russen"): they
+describe a people or origin, not the country, so they are neither linked nor
+reported. A place alias embedded in a longer unknown name ("Vladimir
+Medinsky") gives way to the name: the city Vladimir is not meant there; a
+person's alias inside a longer run ("Vladimir Vladimirovitsj Poetin") keeps it.
+The word lists live in `cue_words.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from nieuwsstroom.linkers.cue_words import (
+    ADJECTIVE_SUFFIXES,
+    CONNECTORS,
+    ORG_CUES,
+    PER_CUES,
+    ROMAN_NUMERALS,
+)
+from nieuwsstroom.linkers.normalize import is_acronym, is_capitalised, normalize_alias
+from nieuwsstroom.linkers.spans import TOKEN, Span, sentence_initial
+
+
+class UnknownNameFinder:
+    """Finds names outside the knowledge base, around the alias spans pass 1 found."""
+
+    def __init__(
+        self, common_words: frozenset[str], types_of: Callable[[str], frozenset[str]]
+    ) -> None:
+        self.common_words = common_words
+        self._types_of = types_of
+        """Entity types the knowledge base has under a normalised alias."""
+
+    def _is_ordinary(self, word: str) -> bool:
+        low = normalize_alias(word)
+        if low in self.common_words:
+            return True
+        last = low.split()[-1]
+        return not is_acronym(word) and last.endswith(ADJECTIVE_SUFFIXES)
+
+    def find(self, field: str, text: str, covered: list[Span]) -> tuple[list[Span], set[int]]:
+        """Unknown-name spans, and the indexes of alias spans they swallow."""
+        tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
+        cover_at: dict[int, int] = {}
+        c = 0
+        for t_i, (s, e, _w) in enumerate(tokens):
+            while c < len(covered) and covered[c].end <= s:
+                c += 1
+            if c < len(covered) and covered[c].start < e:
+                cover_at[t_i] = c
+        out: list[Span] = []
+        swallowed: set[int] = set()
+        i = 0
+        while i < len(tokens):
+            run = self._run_from(i, tokens, text, cover_at)
+            if not run:
+                i += 1
+                continue
+            i = run[-1] + 1
+            cov = [t for t in run if t in cover_at]
+            unknown = [t for t in run if t not in cover_at and tokens[t][2] not in CONNECTORS]
+            if not unknown:
+                continue
+            if cov:
+                per = [t for t in cov if "PER" in self._types_of(covered[cover_at[t]].alias_norm)]
+                if per:
+                    # "Vladimir Vladimirovitsj Poetin": the person's alias wins, the rest of
+                    # the run is the rest of that person's name (not the city Vladimir).
+                    swallowed.update(cover_at[t] for t in cov if t not in per)
+                    continue
+                # "Vladimir Medinsky", "Den Haag Centraal": an unknown longer name.
+                swallowed.update(cover_at[t] for t in cov)
+            words = [tokens[t][2] for t in run]
+            if len(words) == 1:
+                sp = self._single(field, text, tokens[run[0]])
+                if sp:
+                    out.append(sp)
+                continue
+            start, end = tokens[run[0]][0], tokens[run[-1]][1]
+            out.append(
+                Span(
+                    field,
+                    start,
+                    end,
+                    text[start:end],
+                    "name",
+                    sentence_initial=sentence_initial(text, start),
+                    type_hint=type_hint(words, text, start),
+                )
+            )
+        return out, swallowed
+
+    def _single(self, field: str, text: str, token: tuple[int, int, str]) -> Span | None:
+        """A lone capitalised word or acronym, if it is a name at all."""
+        start, _end, word = token
+        head = word.split("-")[0]
+        if is_acronym(head):
+            if head in ROMAN_NUMERALS:
+                return None
+            return Span(field, start, start + len(head), head, "acronym", type_hint="ORG")
+        if "-" in word and not is_capitalised(word.split("-")[-1]):
+            word = head  # "Oekraïne-update": the name is the first part
+        if (
+            sentence_initial(text, start)
+            or self._is_ordinary(word)
+            or not is_capitalised(word)
+            or any(ch.isdigit() for ch in word)
+        ):
+            return None
+        return Span(
+            field, start, start + len(word), word, "name", type_hint=type_hint([word], text, start)
+        )
+
+    def _run_from(
+        self, i: int, tokens: list[tuple[int, int, str]], text: str, cover_at: dict[int, int]
+    ) -> list[int]:
+        """Indexes of a run of capitalised tokens starting at i (single spaces between).
+
+        An adjective may start a run ("Buitenlandse Zaken") but not continue one
+        ("Nederland Russische diplomaten"); connectors ("Partij van de Arbeid") join
+        two unknown words only after a one-word start.
+        """
+        first = tokens[i][2]
+        if not is_capitalised(first):
+            return []
+        run = [i]
+        j = i + 1
+        if i not in cover_at and self._is_common(first):
+            # Surname particles: "Van Rompuy", "De Jonge", "Van der Laan" (not "Van Oekraïne").
+            if first.lower() not in CONNECTORS:
+                return []
+            while j < len(tokens) and tokens[j][2] in CONNECTORS:
+                j += 1
+            nxt = tokens[j][2] if j < len(tokens) else ""
+            if (
+                j >= len(tokens)
+                or j in cover_at
+                or not is_capitalised(nxt)
+                or is_acronym(nxt)  # "De PVV", "Het CDA": an article, not "De Jonge"
+                or self._is_common(nxt)
+                or self._is_ordinary(nxt)
+                or text[tokens[i][1] : tokens[j][0]].strip(" ")
+                != " ".join(t[2] for t in tokens[i + 1 : j])
+            ):
+                return []
+            run.extend(range(i + 1, j + 1))
+            j += 1
+        while j < len(tokens) and text[tokens[j - 1][1] : tokens[j][0]] == " ":
+            word = tokens[j][2]
+            if word in ROMAN_NUMERALS:
+                break
+            if is_capitalised(word) and (j in cover_at or not self._is_common(word)):
+                if j not in cover_at and not is_acronym(word) and self._is_ordinary(word):
+                    break
+                run.append(j)
+                j += 1
+                continue
+            k = j
+            while (
+                k < len(tokens)
+                and tokens[k][2].lower() in CONNECTORS
+                and text[tokens[k - 1][1] : tokens[k][0]] == " "
+            ):
+                k += 1
+            if (
+                k > j
+                and len(run) == 1
+                and i not in cover_at
+                and k < len(tokens)
+                and k not in cover_at
+                and is_capitalised(tokens[k][2])
+                and not self._is_ordinary(tokens[k][2])
+                and text[tokens[k - 1][1] : tokens[k][0]] == " "
+            ):
+                run.extend(range(j, k + 1))
+                j = k + 1
+                continue
+            break
+        return run
+
+    def _is_common(self, word: str) -> bool:
+        """An ordinary Dutch word (capitalised at a sentence start or in a heading)."""
+        return not is_acronym(word) and normalize_alias(word) in self.common_words
+
+
+def type_hint(words: list[str], text: str, start: int) -> str:
+    """A rough type for an unlinked name, from its words and the word before it."""
+    if any(normalize_alias(w) in ORG_CUES for w in words) or any(is_acronym(w) for w in words):
+        return "ORG"
+    before = text[max(0, start - 40) : start].split()
+    if before and normalize_alias(before[-1].strip(",")) in PER_CUES:
+        return "PER"
+    after = text[start : start + 200].split()
+    if len(words) in (2, 3) and all(w.istitle() for w in words):
+        return "PER"
+    if len(after) > len(words) and after[len(words)].strip(",") == "zei":
+        return "PER"
+    return "MISC"
