@@ -30,8 +30,9 @@ from bench.argos_baseline import isolate_argos, load_articles, model_archive  # 
 
 PACKAGES = isolate_argos()
 
+from nieuwsstroom.stream.components import translator_from_settings  # noqa: E402
 from nieuwsstroom.stream.settings import Settings  # noqa: E402
-from nieuwsstroom.translators.factory import build_translator, describe  # noqa: E402
+from nieuwsstroom.translators.factory import describe  # noqa: E402
 from nieuwsstroom.translators.segment import split_paragraphs, split_sentences  # noqa: E402
 
 COMPUTE_TYPES = ("int8", "float32")
@@ -61,13 +62,14 @@ def main() -> None:
     identical_share: dict[str, float] = {}
     batched_rate: dict[str, float] = {}
     for compute_type in COMPUTE_TYPES:
-        translator = build_translator(
-            model_path=model_archive(args.model),
-            allow_test_model=settings.allow_test_model,
-            threads=settings.translate_threads,
-            beam_size=settings.translate_beam_size,
-            cache_size=0,
-            compute_type=compute_type,
+        translator = translator_from_settings(
+            settings.model_copy(
+                update={
+                    "argos_model": model_archive(args.model),
+                    "translation_cache_size": 0,
+                    "translate_compute_type": compute_type,
+                }
+            )
         )
         if compute_type == COMPUTE_TYPES[0]:
             print(f"model: {describe(translator)}")

@@ -66,7 +66,8 @@ import orjson  # noqa: E402
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition  # noqa: E402
 
 from nieuwsstroom.linkers.seed import ensure_seed_kb  # noqa: E402
-from nieuwsstroom.stream.kafka.publisher import HEADER_PREFIX  # noqa: E402
+from nieuwsstroom.stream.components import translator_from_settings  # noqa: E402
+from nieuwsstroom.stream.kafka.headers import HEADER_PREFIX  # noqa: E402
 from nieuwsstroom.stream.kafka.topics import TopicNames, bootstrap_servers, ensure_topics  # noqa: E402
 from nieuwsstroom.stream.local_kafka.broker import free_port  # noqa: E402
 from nieuwsstroom.stream.ops.rolling_windows import percentile  # noqa: E402
@@ -74,7 +75,7 @@ from nieuwsstroom.stream.settings import Settings  # noqa: E402
 from nieuwsstroom.stream.worker.child_process import WorkerProcess  # noqa: E402
 from nieuwsstroom.translators.articles import translate_articles  # noqa: E402
 from nieuwsstroom.translators.base import Translator  # noqa: E402
-from nieuwsstroom.translators.factory import build_translator, describe  # noqa: E402
+from nieuwsstroom.translators.factory import describe  # noqa: E402
 
 PARTITIONS = 4
 RATIO_GOAL = 0.85
@@ -439,13 +440,7 @@ def run(
     texts = load_articles()
     per_article_timeout = 120.0 + 10.0 * n
 
-    translator = build_translator(
-        model_path=settings.argos_model,
-        allow_test_model=settings.allow_test_model,
-        threads=settings.translate_threads,
-        beam_size=settings.translate_beam_size,
-        cache_size=0,
-    )
+    translator = translator_from_settings(settings.model_copy(update={"translation_cache_size": 0}))
     # Warmed up like the worker (same warm-up articles), model loaded outside any clock.
     warm_pairs = [(m.title, m.body) for m in bench_messages(texts, PARTITIONS, "warm")]
     translate_articles(translator, warm_pairs)

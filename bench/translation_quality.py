@@ -33,9 +33,10 @@ from bench.argos_baseline import (  # noqa: E402
 
 PACKAGES = isolate_argos()
 
+from nieuwsstroom.stream.components import translator_from_settings  # noqa: E402
 from nieuwsstroom.stream.settings import Settings  # noqa: E402
 from nieuwsstroom.translators.articles import translate_paragraphs  # noqa: E402
-from nieuwsstroom.translators.factory import build_translator, describe  # noqa: E402
+from nieuwsstroom.translators.factory import describe  # noqa: E402
 
 
 def main() -> None:
@@ -57,13 +58,8 @@ def main() -> None:
     references = [en for _, en in pairs]
 
     settings = Settings()
-    translator = build_translator(
-        model_path=model_archive(args.model),
-        allow_test_model=settings.allow_test_model,
-        threads=settings.translate_threads,
-        beam_size=settings.translate_beam_size,
-        cache_size=settings.translation_cache_size,
-        compute_type=settings.translate_compute_type,
+    translator = translator_from_settings(
+        settings.model_copy(update={"argos_model": model_archive(args.model)})
     )
     print(f"model: {describe(translator)}")
     print(f"test set: libreoffice_help_nl_en_heldout.tsv, {len(pairs)} pairs")

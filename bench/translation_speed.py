@@ -32,9 +32,10 @@ from bench.argos_baseline import (  # noqa: E402
 
 PACKAGES = isolate_argos()
 
+from nieuwsstroom.stream.components import translator_from_settings  # noqa: E402
 from nieuwsstroom.stream.settings import Settings  # noqa: E402
 from nieuwsstroom.translators.articles import translate_articles  # noqa: E402
-from nieuwsstroom.translators.factory import build_translator, describe  # noqa: E402
+from nieuwsstroom.translators.factory import describe  # noqa: E402
 from nieuwsstroom.translators.segment import split_paragraphs, split_sentences  # noqa: E402
 
 WARM_UP = "Goedemorgen, dit is een opwarmzin."
@@ -66,13 +67,14 @@ def main() -> None:
         """A timed run over all articles with a fresh translator (model loaded first)."""
 
         def run() -> float:
-            translator = build_translator(
-                model_path=model_archive(args.model),
-                allow_test_model=settings.allow_test_model,
-                threads=settings.translate_threads,
-                beam_size=beam,
-                cache_size=cache,
-                compute_type=settings.translate_compute_type,
+            translator = translator_from_settings(
+                settings.model_copy(
+                    update={
+                        "argos_model": model_archive(args.model),
+                        "translate_beam_size": beam,
+                        "translation_cache_size": cache,
+                    }
+                )
             )
             translator.translate_batch([WARM_UP])  # load outside the clock
             start = time.perf_counter()
@@ -83,13 +85,10 @@ def main() -> None:
 
         return run
 
-    first = build_translator(
-        model_path=model_archive(args.model),
-        allow_test_model=settings.allow_test_model,
-        threads=settings.translate_threads,
-        beam_size=settings.translate_beam_size,
-        cache_size=0,
-        compute_type=settings.translate_compute_type,
+    first = translator_from_settings(
+        settings.model_copy(
+            update={"argos_model": model_archive(args.model), "translation_cache_size": 0}
+        )
     )
     print(f"model: {describe(first)}")
     print(f"articles={len(articles)} sentences={n_sentences} micro_batch_articles={batch}")

@@ -49,6 +49,12 @@ class RetriesExhaustedError(StageError):
         self.cause_class = cause_class
 
 
+class RecordTooLargeError(StageError):
+    """The enriched record is larger than a Kafka message may be; it is never sent."""
+
+    stage = "publish"
+
+
 class ConfigurationError(NieuwsstroomError):
     """Start-up cannot continue: the message says what to set or install."""
 

@@ -3,9 +3,13 @@
 Each command group lives in its own module with a `register(app)` function, and
 imports heavy things (Faust, CTranslate2, the knowledge base) inside the
 command body, so `nieuwsstroom --help` and `nieuwsstroom kb stats` stay fast.
+Commands raise on failure; the root group runs them inside the one error
+boundary (`cli/errors.py`) that prints a user's mistake as one line and exits 2.
 """
 
 from __future__ import annotations
+
+from typing import Annotated
 
 import typer
 
@@ -20,6 +24,7 @@ from nieuwsstroom.stream.cli import (
     translate_cmd,
     worker_cmd,
 )
+from nieuwsstroom.stream.cli.errors import BoundaryGroup
 
 app = typer.Typer(
     name="nieuwsstroom",
@@ -27,6 +32,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=BoundaryGroup,
 )
 
 for module in (
@@ -43,6 +49,15 @@ for module in (
     module.register(app)
 
 
+@app.callback()
+def root(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the traceback behind an error message.")
+    ] = False,
+) -> None:
+    """Dutch news in, enriched English JSON out: Kafka + Faust + Argos Translate + Wikidata."""
+
+
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point (`nieuwsstroom`, `python -m nieuwsstroom`)."""
+    app(prog_name="nieuwsstroom")

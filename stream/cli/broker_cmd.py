@@ -44,8 +44,8 @@ def broker(
     ] = False,
 ) -> None:
     """Run a local single-node Apache Kafka broker (KRaft) until Ctrl-C."""
+    from nieuwsstroom.stream.cli.errors import CliError
     from nieuwsstroom.stream.local_kafka.broker import LocalKafkaBroker
-    from nieuwsstroom.stream.local_kafka.errors import BrokerError
 
     local = LocalKafkaBroker(
         port=port,
@@ -66,11 +66,7 @@ def broker(
         )
         while local.is_running:
             time.sleep(0.5)
-        typer.echo(f"The broker exited on its own.\n{local.log_tail()}", err=True)
-        raise typer.Exit(1)
-    except BrokerError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from exc
+        raise CliError(f"the broker exited on its own.\n{local.log_tail()}", exit_code=1)
     except KeyboardInterrupt:
         typer.echo("Stopping Kafka...", err=True)
     finally:

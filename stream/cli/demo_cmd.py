@@ -47,8 +47,8 @@ def register(app: typer.Typer) -> None:
         ] = 900.0,
     ) -> None:
         """Run broker + worker, produce the articles, wait for every outcome, summarise."""
+        from nieuwsstroom.stream.cli.errors import CliError
         from nieuwsstroom.stream.demo.runner import SAMPLE_ARTICLES, DemoResult, run_demo
-        from nieuwsstroom.stream.errors import user_errors
         from nieuwsstroom.stream.kafka.console import read_lines
         from nieuwsstroom.stream.settings import Settings
         from nieuwsstroom.stream.worker.runtime import describe_runtime
@@ -57,11 +57,7 @@ def register(app: typer.Typer) -> None:
         source = input or SAMPLE_ARTICLES
         with source.open("rb") as handle:
             values = list(read_lines(handle))
-        try:
-            described = describe_runtime(settings)
-        except user_errors() as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(2) from exc
+        described = describe_runtime(settings)
         typer.echo(f"Translator: {described['translator']}")
         typer.echo(f"Knowledge base: {described['knowledge_base']}")
         if described["translator"].get("test_model"):
@@ -72,23 +68,18 @@ def register(app: typer.Typer) -> None:
             _write_jsonl(deadletter, result.deadletters)
             _print_summary(result, source)
 
-        try:
-            result = run_demo(
-                settings,
-                values,
-                broker=broker,
-                web_port=web_port,
-                serve=serve,
-                timeout_s=timeout,
-                report=report,
-                say=typer.echo,
-            )
-        except user_errors() as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(1) from exc
+        result = run_demo(
+            settings,
+            values,
+            broker=broker,
+            web_port=web_port,
+            serve=serve,
+            timeout_s=timeout,
+            report=report,
+            say=typer.echo,
+        )
         if result.missing:
-            typer.echo(f"error: {len(result.missing)} messages not accounted for", err=True)
-            raise typer.Exit(1)
+            raise CliError(f"{len(result.missing)} messages not accounted for", exit_code=1)
 
 
 def _write_jsonl(path: Path | None, records: list[dict[str, Any]]) -> None:

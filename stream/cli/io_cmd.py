@@ -22,6 +22,7 @@ def register(app: typer.Typer) -> None:
         """Send each line of FILE (bytes as they are) as one message; key = article id."""
         import asyncio
 
+        from nieuwsstroom.stream.cli.errors import CliError
         from nieuwsstroom.stream.kafka.console import produce_values, read_lines
         from nieuwsstroom.stream.kafka.topics import bootstrap_servers
         from nieuwsstroom.stream.settings import Settings
@@ -39,9 +40,9 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"Produced {len(accepted)} messages to {target} (partitions {partitions})")
         refused = [p for p in produced if p.error is not None]
         for p in refused:
-            typer.echo(f"error: line {p.line} refused by Kafka, not produced: {p.error}", err=True)
+            typer.echo(f"line {p.line} refused by Kafka, not produced: {p.error}", err=True)
         if refused:
-            raise typer.Exit(1)
+            raise CliError(f"{len(refused)} of {len(produced)} lines refused by Kafka", exit_code=1)
 
     @app.command()
     def consume(
@@ -59,7 +60,7 @@ def register(app: typer.Typer) -> None:
         import orjson
 
         from nieuwsstroom.stream.kafka.console import consume as consume_topic
-        from nieuwsstroom.stream.kafka.publisher import dead_letter_view
+        from nieuwsstroom.stream.kafka.headers import dead_letter_view
         from nieuwsstroom.stream.kafka.topics import bootstrap_servers
         from nieuwsstroom.stream.settings import Settings
 

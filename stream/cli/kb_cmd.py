@@ -11,6 +11,8 @@ from typing import Annotated
 
 import typer
 
+from nieuwsstroom.stream.cli.errors import CliError
+
 kb_app = typer.Typer(
     name="kb",
     help="Offline Wikidata knowledge base: build, refresh, stats, lookup.",
@@ -20,13 +22,10 @@ kb_app = typer.Typer(
 
 def default_kb_path() -> Path:
     """NIEUWSSTROOM_KB_PATH, else the seed KB in the cache directory (built on first use)."""
-    from nieuwsstroom.linkers.seed import ensure_seed_kb
+    from nieuwsstroom.stream.components import kb_path_from_settings
     from nieuwsstroom.stream.settings import Settings
 
-    settings = Settings()
-    if settings.kb_path is not None:
-        return settings.kb_path
-    return ensure_seed_kb(settings.cache_dir)
+    return kb_path_from_settings(Settings())
 
 
 KbOption = Annotated[
@@ -35,11 +34,6 @@ KbOption = Annotated[
         "--kb", help="Knowledge base file (default: NIEUWSSTROOM_KB_PATH or the seed KB)."
     ),
 ]
-
-
-def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(1)
 
 
 @kb_app.command("build")
@@ -65,7 +59,6 @@ def build(
     import time
 
     from nieuwsstroom.linkers.dump import import_dump
-    from nieuwsstroom.linkers.errors import LinkerError
     from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
     from nieuwsstroom.linkers.seed import build_seed_kb
     from nieuwsstroom.stream.settings import Settings
@@ -74,25 +67,24 @@ def build(
     target = out or settings.kb_path or settings.cache_dir / "kb" / "seed.sqlite"
     use_seed = seed or from_dump is None
     started = time.monotonic()
-    try:
-        if use_seed:
-            build_seed_kb(target)
-        elif target.exists():
-            _fail(f"{target} exists; pass --seed to start from the seed or choose another --out")
-        with KnowledgeBase(target, create=True) as kb:
-            if from_dump is not None:
-                summary = import_dump(kb, from_dump, limit=limit)
-                typer.echo(
-                    f"dump: {summary.lines} entities read, {summary.entities} kept, "
-                    f"{summary.skipped} off-topic, {summary.errors} malformed lines, "
-                    f"{summary.aliases} aliases",
-                    err=True,
-                )
-                parts = (["seed"] if use_seed else []) + [f"dump {from_dump.name}"]
-                kb.finish_build(" + ".join(parts))
-            counts = kb.counts()
-    except LinkerError as exc:
-        _fail(str(exc))
+    if use_seed:
+        build_seed_kb(target)
+    elif target.exists():
+        raise CliError(
+            f"{target} exists; pass --seed to start from the seed or choose another --out"
+        )
+    with KnowledgeBase(target, create=True) as kb:
+        if from_dump is not None:
+            summary = import_dump(kb, from_dump, limit=limit)
+            typer.echo(
+                f"dump: {summary.lines} entities read, {summary.entities} kept, "
+                f"{summary.skipped} off-topic, {summary.errors} malformed lines, "
+                f"{summary.aliases} aliases",
+                err=True,
+            )
+            parts = (["seed"] if use_seed else []) + [f"dump {from_dump.name}"]
+            kb.finish_build(" + ".join(parts))
+        counts = kb.counts()
     typer.echo(
         f"built {target}: {counts['entities']} entities, {counts['aliases']} aliases "
         f"in {time.monotonic() - started:.1f}s"
@@ -108,20 +100,16 @@ def refresh(
     kb_path: KbOption = None,
 ) -> None:
     """Fetch entities by QID from Wikidata and store them in the knowledge base."""
-    from nieuwsstroom.linkers.errors import LinkerError
     from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
     from nieuwsstroom.linkers.wikidata_client import WikidataOnline
     from nieuwsstroom.stream.settings import Settings
 
     bad = [q for q in qids if not (q[:1] in "Qq" and q[1:].isdigit())]
     if bad:
-        _fail(f"Expected QIDs like Q1899, got {bad}")
-    try:
-        online = WikidataOnline(api_url or Settings().wikidata_api_url)
-        with KnowledgeBase(kb_path or default_kb_path()) as kb:
-            stored = online.refresh(kb, [q.upper() for q in qids])
-    except LinkerError as exc:
-        _fail(str(exc))
+        raise CliError(f"Expected QIDs like Q1899, got {bad}")
+    online = WikidataOnline(api_url or Settings().wikidata_api_url)
+    with KnowledgeBase(kb_path or default_kb_path()) as kb:
+        stored = online.refresh(kb, [q.upper() for q in qids])
     typer.echo(f"refreshed {len(stored)}: {' '.join(stored)}")
 
 
@@ -130,14 +118,10 @@ def stats(kb_path: KbOption = None) -> None:
     """Counts and provenance of the knowledge base."""
     import orjson
 
-    from nieuwsstroom.linkers.errors import LinkerError
     from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
 
-    try:
-        with KnowledgeBase(kb_path or default_kb_path()) as kb:
-            data = {**kb.provenance, "counts": kb.counts()}
-    except LinkerError as exc:
-        _fail(str(exc))
+    with KnowledgeBase(kb_path or default_kb_path()) as kb:
+        data = {**kb.provenance, "counts": kb.counts()}
     typer.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
 
 
@@ -153,21 +137,17 @@ def lookup(
     """Entities the knowledge base knows under NAME (normalised: case and accents ignored)."""
     import orjson
 
-    from nieuwsstroom.linkers.errors import LinkerError
     from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
 
-    try:
-        with KnowledgeBase(kb_path or default_kb_path()) as kb:
-            aliases = kb.lookup(name)
-            if not aliases and online:
-                from nieuwsstroom.linkers.wikidata_client import WikidataOnline
-                from nieuwsstroom.stream.settings import Settings
+    with KnowledgeBase(kb_path or default_kb_path()) as kb:
+        aliases = kb.lookup(name)
+        if not aliases and online:
+            from nieuwsstroom.linkers.wikidata_client import WikidataOnline
+            from nieuwsstroom.stream.settings import Settings
 
-                WikidataOnline(api_url or Settings().wikidata_api_url).lookup_name(kb, name)
-                aliases = kb.lookup(name)
-            entities = kb.entities(a.qid for a in aliases)
-    except LinkerError as exc:
-        _fail(str(exc))
+            WikidataOnline(api_url or Settings().wikidata_api_url).lookup_name(kb, name)
+            aliases = kb.lookup(name)
+        entities = kb.entities(a.qid for a in aliases)
     rows = []
     for qid in dict.fromkeys(a.qid for a in aliases):
         ent = entities[qid]

@@ -55,26 +55,21 @@ def register(app: typer.Typer) -> None:
         """Find and link the entities of a Dutch article; print them as JSON."""
         import orjson
 
-        from nieuwsstroom.linkers import Document, build_linker
-        from nieuwsstroom.linkers.errors import LinkerError
-        from nieuwsstroom.stream.cli.kb_cmd import default_kb_path
+        from nieuwsstroom.linkers import Document
+        from nieuwsstroom.stream.cli.errors import CliError
+        from nieuwsstroom.stream.components import linker_from_settings
         from nieuwsstroom.stream.settings import Settings
 
         raw = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
         try:
             article = parse_article(raw)
         except ValueError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(1) from exc
-        settings = Settings()
-        try:
-            linker = build_linker(
-                kb_path or default_kb_path(),
-                settings.link_threshold if threshold is None else threshold,
-            )
-        except LinkerError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(1) from exc
+            raise CliError(str(exc)) from exc
+        overrides = {"kb_path": kb_path, "link_threshold": threshold}
+        settings = Settings().model_copy(
+            update={k: v for k, v in overrides.items() if v is not None}
+        )
+        linker = linker_from_settings(settings)
         doc = Document(
             title=str(article.get("title") or ""),
             body=str(article.get("body") or ""),

@@ -87,17 +87,12 @@ def install(
     packages_dir: PackagesDir = None,
 ) -> None:
     """Install an nl->en model from a file or (with --online) from the Argos package index."""
-    from nieuwsstroom.translators.errors import TranslatorError
+    from nieuwsstroom.stream.cli.errors import CliError
     from nieuwsstroom.translators.models import install_archive, install_online
 
     if (path is None) == (not online):
-        typer.echo("Give either PATH or --online (not both, not neither).", err=True)
-        raise typer.Exit(2)
-    try:
-        installed = install_online(packages_dir) if online else install_archive(path, packages_dir)
-    except TranslatorError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+        raise CliError("give either PATH or --online (not both, not neither)")
+    installed = install_online(packages_dir) if online else install_archive(path, packages_dir)
     typer.echo(f"Installed {installed}")
 
 

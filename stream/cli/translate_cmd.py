@@ -58,24 +58,15 @@ def register(app: typer.Typer) -> None:
         ] = 64,
     ) -> None:
         """Translate Dutch to English, exactly one output line per input line."""
+        from nieuwsstroom.stream.components import translator_from_settings
         from nieuwsstroom.stream.settings import Settings
         from nieuwsstroom.translators.articles import translate_paragraphs
-        from nieuwsstroom.translators.errors import TranslatorError
-        from nieuwsstroom.translators.factory import build_translator, describe
+        from nieuwsstroom.translators.factory import describe
 
         settings = Settings()
-        try:
-            translator = build_translator(
-                model_path=model or settings.argos_model,
-                allow_test_model=settings.allow_test_model,
-                threads=settings.translate_threads,
-                beam_size=settings.translate_beam_size,
-                cache_size=settings.translation_cache_size,
-                compute_type=settings.translate_compute_type,
-            )
-        except TranslatorError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(1) from None
+        if model is not None:
+            settings = settings.model_copy(update={"argos_model": model})
+        translator = translator_from_settings(settings)
         typer.echo(f"Translating with {describe(translator)}", err=True)
 
         if file == "-":
@@ -91,9 +82,6 @@ def register(app: typer.Typer) -> None:
                     # A translation never spans lines: that would break the contract.
                     out.write(" ".join(english.splitlines()) + "\n")
                 out.flush()
-        except TranslatorError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(1) from None
         finally:
             out.detach()  # leave sys.stdout usable
             if file == "-":

@@ -21,31 +21,24 @@ def register(app: typer.Typer) -> None:
         """Consume articles.raw, enrich, publish; serve /health, /ready, /metrics, /dashboard."""
         import asyncio
 
-        import faust
         from aiokafka.errors import KafkaError
 
+        from nieuwsstroom.stream.cli.errors import CliError
         from nieuwsstroom.stream.kafka import backoff as kafka_backoff
-        from nieuwsstroom.stream.errors import user_errors
         from nieuwsstroom.stream.kafka.topics import ensure_topics
+        from nieuwsstroom.stream.ops.stats import PipelineStats
         from nieuwsstroom.stream.settings import Settings
-        from nieuwsstroom.stream.worker.enrich_app import create_app
+        from nieuwsstroom.stream.worker.create import create_worker
         from nieuwsstroom.stream.worker.runtime import build_runtime
 
         overrides = {"broker": broker, "web_port": web_port, "log_level": loglevel}
         settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
+        stats = PipelineStats()
+        runtime = build_runtime(settings, on_retry=stats.retried)
         try:
-            runtime = build_runtime(settings)
             asyncio.run(ensure_topics(settings))
-        except user_errors() as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(2) from exc
         except (OSError, KafkaError) as exc:
-            typer.echo(f"error: cannot reach Kafka at {settings.broker}: {exc}", err=True)
-            raise typer.Exit(2) from exc
+            raise CliError(f"cannot reach Kafka at {settings.broker}: {exc}") from exc
         asyncio.set_event_loop(asyncio.new_event_loop())
         kafka_backoff.install()  # no busy loop while a broker restarts (aiokafka#496)
-        faust_app = create_app(settings, runtime)
-        trending_app = faust_app.nieuwsstroom["trending"].app
-        faust.Worker(
-            faust_app, trending_app, loglevel=settings.log_level.lower()
-        ).execute_from_commandline()
+        create_worker(settings, runtime, stats).run()

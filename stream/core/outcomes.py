@@ -1,12 +1,13 @@
 """What the pipeline core hands back to the agent: one outcome per input message.
 
-Plain values with no Faust in them, so the core (`stream.pipeline`) is tested
+Plain values with no Faust in them, so the core (`core/pipeline.py`) is tested
 without a broker and the agent only has to send what it is given.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -51,3 +52,8 @@ class DeadLetter:
 
 
 Outcome = Enriched | DeadLetter
+
+
+def utc_now() -> str:
+    """An ISO 8601 UTC timestamp with millisecond precision (processed_at, failed_at)."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -11,38 +11,33 @@ linking is retried a bounded number of times with back-off, then the article
 is dead-lettered with the last error, so one poison article costs at most
 `stage_attempts` tries and never blocks its partition.
 
-Every enriched record carries `content_hash`: SHA-256 over the record without
-`provenance` (which holds processing times). Re-processing the same input gives
-the same hash, so consumers of an at-least-once stream can drop exact repeats.
+What a record holds, its `content_hash` and the size limit live in
+`enriched_record.py`; how a failure becomes a dead letter in `dead_letters.py`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-import orjson
-
 from nieuwsstroom import __version__
 from nieuwsstroom.linkers.base import Document, Linker
+from nieuwsstroom.stream.core.dead_letters import dead_letter
+from nieuwsstroom.stream.core.enriched_record import (
+    encode_publishable,
+    enriched_record,
+    mention_records,
+)
 from nieuwsstroom.stream.core.language import LanguageChecker, LanguageGuess
-from nieuwsstroom.stream.core.outcomes import DeadLetter, Enriched, Outcome, RawMessage
+from nieuwsstroom.stream.core.outcomes import Enriched, Outcome, RawMessage, utc_now
 from nieuwsstroom.stream.core.raw_article import DEFAULT_MAX_BODY_CHARS, Article, decode_article
 from nieuwsstroom.stream.errors import RetriesExhaustedError, StageError
 
 log = logging.getLogger(__name__)
-
-ENRICHED_SCHEMA = "nieuwsstroom.articles.enriched/v1"
-MAX_RECORD_BYTES = 1_000_000
-"""Largest enriched record we publish: Kafka's default message.max.bytes is ~1 MB, and a
-record the broker refuses would otherwise be retried forever."""
-MENTION_SCHEMA = "nieuwsstroom.entities.mention/v1"
 
 ArticleTranslator = Callable[[list[tuple[str, str]]], list[tuple[str, str]]]
 """Translates (title, body) pairs in one batch, keeping body paragraphs aligned."""
@@ -62,11 +57,6 @@ class _Accepted:
         return self.decoded.fields
 
 
-def utc_now() -> str:
-    """An ISO 8601 UTC timestamp with millisecond precision."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 class ArticlePipeline:
     """Runs every stage over a micro-batch of raw messages."""
 
@@ -80,6 +70,7 @@ class ArticlePipeline:
         max_body_chars: int = DEFAULT_MAX_BODY_CHARS,
         stage_attempts: int = 3,
         stage_retry_backoff_s: float = 0.2,
+        on_retry: Callable[[str], None] | None = None,
     ) -> None:
         self._translate_articles = translate_articles
         self._linker = linker
@@ -88,7 +79,7 @@ class ArticlePipeline:
         self._max_body_chars = max_body_chars
         self._attempts = stage_attempts
         self._backoff_s = stage_retry_backoff_s
-        self.on_retry: Callable[[str], None] | None = None
+        self._on_retry = on_retry
         """Told the stage name before each retry (the worker counts them for ops)."""
 
     def warm_up(self) -> None:
@@ -109,9 +100,7 @@ class ArticlePipeline:
             if translation is None:
                 continue
             try:
-                outcomes[index] = self._with_retries(
-                    "link", item.message, partial(self._finish, item, *translation)
-                )
+                outcomes[index] = self._finish(item, *translation)
             except Exception as exc:
                 outcomes[index] = dead_letter(item.message, exc, default_stage="link")
         return [outcomes[i] for i in range(len(messages))]
@@ -157,8 +146,8 @@ class ArticlePipeline:
                     delay,
                     exc,
                 )
-                if self.on_retry is not None:
-                    self.on_retry(stage)
+                if self._on_retry is not None:
+                    self._on_retry(stage)
                 time.sleep(delay)
                 delay *= 2
         raise AssertionError("unreachable: stage_attempts >= 1")
@@ -206,27 +195,21 @@ class ArticlePipeline:
         return self._translate_articles([pair])[0]
 
     def _finish(self, item: _Accepted, title_en: str, body_en: str) -> Enriched:
+        """Link (with retries), then build and size-check the records (no retry: final)."""
         article = item.article
         started = time.perf_counter()
         doc = Document(article["title"], article["body"], title_en, body_en)
-        entities = self._linker.link(doc)
+        entities = self._with_retries("link", item.message, partial(self._linker.link, doc))
         item.timings_ms["link"] = _ms(time.perf_counter() - started)
         item.timings_ms["total"] = round(sum(item.timings_ms.values()), 3)
         processed_at = utc_now()
-        linked = [e for e in entities if e.qid is not None]
-        content = {
-            **article,
-            "schema": ENRICHED_SCHEMA,
-            "title_en": title_en,
-            "body_en": body_en,
-            "language": item.language.to_json(),
-            "entities": [e.to_json() for e in linked],
-            "unlinked": [e.to_json() for e in entities if e.qid is None],
-        }
-        record = {
-            **content,
-            "content_hash": content_hash(content),
-            "provenance": {
+        record = enriched_record(
+            article,
+            title_en=title_en,
+            body_en=body_en,
+            language=item.language.to_json(),
+            entities=entities,
+            provenance={
                 "pipeline_version": __version__,
                 "translator": self._translator_provenance,
                 "knowledge_base": self._linker.provenance,
@@ -239,57 +222,10 @@ class ArticlePipeline:
                     "offset": item.message.offset,
                 },
             },
-        }
-        value = orjson.dumps(record)
-        size = len(value)
-        if size > MAX_RECORD_BYTES:
-            raise StageError(
-                f"Enriched record is {size} bytes, over the {MAX_RECORD_BYTES}-byte message "
-                f"limit; split the article (body is {len(article['body'])} characters)",
-                stage="publish",
-            )
-        mentions = [
-            {
-                "schema": MENTION_SCHEMA,
-                "qid": entity.qid,
-                "label": entity.label,
-                "description": entity.description,
-                "type": entity.type,
-                "article_id": article["id"],
-                "count": len(entity.mentions),
-                "score": round(entity.score, 4),
-                "published_at": article.get("published_at"),
-                "processed_at": processed_at,
-            }
-            for entity in linked
-        ]
-        return Enriched(item.message, article["id"], record, mentions, dict(item.timings_ms), value)
-
-
-def content_hash(content: dict[str, Any]) -> str:
-    """`sha256:<hex>` of the record's content (no provenance), keys sorted: equal input,
-    equal hash, whichever worker or batch processed it."""
-    digest = hashlib.sha256(orjson.dumps(content, option=orjson.OPT_SORT_KEYS)).hexdigest()
-    return f"sha256:{digest}"
-
-
-def dead_letter(
-    message: RawMessage, exc: BaseException, default_stage: str = "internal"
-) -> DeadLetter:
-    """The dead letter for a failure: the stage comes from the error when it knows it."""
-    stage = exc.stage if isinstance(exc, StageError) else default_stage
-    error_class = exc.cause_class if isinstance(exc, RetriesExhaustedError) else type(exc).__name__
-    text = str(exc) or repr(exc)
-    if not isinstance(exc, StageError):
-        log.exception(
-            "Stage %s failed on %s[%d]@%d",
-            stage,
-            message.topic,
-            message.partition,
-            message.offset,
-            exc_info=exc,
         )
-    return DeadLetter(message, stage, error_class, text, utc_now())
+        value = encode_publishable(record)
+        mentions = mention_records(article, entities, processed_at)
+        return Enriched(item.message, article["id"], record, mentions, dict(item.timings_ms), value)
 
 
 def _share_time(items: list[_Accepted], pairs: list[tuple[str, str]], total_ms: float) -> None:

@@ -6,7 +6,7 @@ Raw bytes come in; either a validated, cleaned article dict comes out or a
 the dead-letter headers.
 
 Order matters: the JSON is parsed, `title` and `body` are cleaned (HTML and
-control characters, `stream.cleaning`), and only then validated, so a body of
+control characters, `cleaning.py`), and only then validated, so a body of
 nothing but markup is refused as blank. The body limit is checked on the text as
 sent, because it protects the worker's memory and time.
 """

@@ -21,7 +21,7 @@ import orjson
 
 from nieuwsstroom.stream.errors import NieuwsstroomError
 from nieuwsstroom.stream.kafka.console import Produced, consume, produce_values
-from nieuwsstroom.stream.kafka.publisher import dead_letter_view, source_of
+from nieuwsstroom.stream.kafka.headers import dead_letter_view, source_of
 from nieuwsstroom.stream.kafka.topics import TopicNames, bootstrap_servers, ensure_topics
 from nieuwsstroom.stream.local_kafka.broker import free_port
 from nieuwsstroom.stream.settings import Settings

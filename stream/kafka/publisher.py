@@ -18,7 +18,6 @@ needs the same broker and dropping the record would lose it.
 from __future__ import annotations
 
 import asyncio
-import base64
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -32,12 +31,12 @@ from aiokafka.errors import (
     RecordTooLargeError,
 )
 
+from nieuwsstroom.stream.core.dead_letters import dead_letter
 from nieuwsstroom.stream.core.outcomes import DeadLetter, Enriched, Outcome
+from nieuwsstroom.stream.errors import RetriesExhaustedError
+from nieuwsstroom.stream.kafka.headers import dead_letter_headers, source_headers
 
 log = logging.getLogger(__name__)
-
-HEADER_PREFIX = "nieuwsstroom."
-DEADLETTER_SCHEMA = "nieuwsstroom.articles.deadletter/v1"
 
 RECORD_REFUSED: tuple[type[Exception], ...] = (
     MessageSizeTooLargeError,
@@ -52,77 +51,6 @@ Send = Callable[..., Awaitable[Any]]
 """`Topic.send`-like: send(key=bytes, value=bytes, headers=list) -> awaitable delivery."""
 
 
-def dead_letter_headers(letter: DeadLetter) -> list[tuple[str, bytes]]:
-    """The reason and origin of a dead letter, as Kafka headers."""
-    fields = {
-        "stage": letter.stage,
-        "error_class": letter.error_class,
-        "error_message": letter.error_message,
-        "source_topic": letter.message.topic,
-        "source_partition": str(letter.message.partition),
-        "source_offset": str(letter.message.offset),
-        "failed_at": letter.failed_at,
-    }
-    return [(HEADER_PREFIX + name, value.encode("utf-8")) for name, value in fields.items()]
-
-
-def source_headers(outcome: Enriched) -> list[tuple[str, bytes]]:
-    """Where an enriched record came from (also in its provenance)."""
-    message = outcome.message
-    return [
-        (HEADER_PREFIX + "source_topic", message.topic.encode()),
-        (HEADER_PREFIX + "source_partition", str(message.partition).encode()),
-        (HEADER_PREFIX + "source_offset", str(message.offset).encode()),
-    ]
-
-
-def source_of(headers: Sequence[tuple[str, bytes]]) -> tuple[str, int, int] | None:
-    """(topic, partition, offset) of the raw message an output came from, read back from
-    the headers `source_headers`/`dead_letter_headers` wrote; None when they are missing."""
-    found = dict(headers)
-    try:
-        return (
-            found[HEADER_PREFIX + "source_topic"].decode(),
-            int(found[HEADER_PREFIX + "source_partition"]),
-            int(found[HEADER_PREFIX + "source_offset"]),
-        )
-    except (KeyError, ValueError):
-        return None
-
-
-def dead_letter_view(
-    value: bytes | None, key: bytes | None, headers: Sequence[tuple[str, bytes]]
-) -> dict[str, Any]:
-    """The JSON view of a dead-letter message (schemas/dead_letter.schema.json)."""
-    found = {
-        name.removeprefix(HEADER_PREFIX): raw.decode("utf-8", "replace")
-        for name, raw in headers
-        if name.startswith(HEADER_PREFIX)
-    }
-    text, encoding = _text_or_base64(value or b"")
-    key_text = None if key is None else _text_or_base64(key)[0]
-    return {
-        "schema": DEADLETTER_SCHEMA,
-        "stage": found.get("stage", "internal"),
-        "error_class": found.get("error_class", "Unknown"),
-        "error_message": found.get("error_message", "(no reason recorded)"),
-        "source_topic": found.get("source_topic", ""),
-        "source_partition": int(found.get("source_partition", 0)),
-        "source_offset": int(found.get("source_offset", 0)),
-        "failed_at": found.get("failed_at", ""),
-        "key": key_text,
-        "value": text,
-        "value_encoding": encoding,
-    }
-
-
-def _text_or_base64(raw: bytes) -> tuple[str, str]:
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return base64.b64encode(raw).decode("ascii"), "base64"
-
-
 class Publisher:
     """Sends a micro-batch's outcomes and waits until the broker has them all."""
 
@@ -135,7 +63,6 @@ class Publisher:
         attempts: int = 3,
         first_backoff_s: float = 0.5,
         max_backoff_s: float = 30.0,
-        utc_now: Callable[[], str],
         on_retry: Callable[[str], None] | None = None,
     ) -> None:
         self._send_enriched = send_enriched
@@ -144,7 +71,6 @@ class Publisher:
         self._attempts = attempts
         self._first_backoff_s = first_backoff_s
         self._max_backoff_s = max_backoff_s
-        self._utc_now = utc_now
         self._on_retry = on_retry
 
     async def publish(self, outcomes: Sequence[Outcome]) -> list[Outcome]:
@@ -201,7 +127,8 @@ class Publisher:
             f"publish failed after {attempt} attempts: the broker refused the enriched record "
             f"({len(outcome.encoded()):,} bytes): {type(exc).__name__}: {exc}"
         )
-        return DeadLetter(outcome.message, "publish", type(exc).__name__, reason, self._utc_now())
+        cause = RetriesExhaustedError(reason, stage="publish", cause_class=type(exc).__name__)
+        return dead_letter(outcome.message, cause)
 
     async def _send(
         self, outcomes: Sequence[Outcome], *, one_at_a_time: bool

@@ -7,7 +7,7 @@
     GET /metrics           Prometheus text format (ours and Faust's sensor)
     GET /dashboard         the on-call page; polls the two JSON views every 2 s
 
-Everything is read from the objects in `app.nieuwsstroom`; the views only
+Everything is read from one `WebState` (built by `create_worker`); the views only
 shape JSON, so the figures are tested without HTTP and the HTTP without load.
 """
 
@@ -59,14 +59,20 @@ def _provenance(runtime: Runtime) -> dict[str, Any]:
 class WebState:
     """The objects the views read, built once per app."""
 
-    def __init__(self, app: faust.App) -> None:
-        ctx: dict[str, Any] = app.nieuwsstroom  # type: ignore[attr-defined]
+    def __init__(
+        self,
+        app: faust.App,
+        settings: Settings,
+        runtime: Runtime,
+        stats: PipelineStats,
+        trending: Trending | None,
+    ) -> None:
         self.app = app
-        self.settings: Settings = ctx["settings"]
-        self.runtime: Runtime = ctx["runtime"]
-        self.stats: PipelineStats = ctx["stats"]
-        self.topics: TopicNames = ctx["topics"]
-        self.trending: Trending | None = ctx.get("trending")
+        self.settings = settings
+        self.runtime = runtime
+        self.stats = stats
+        self.topics = TopicNames.from_settings(settings)
+        self.trending = trending
         # Two consumer groups live in this worker: enrichment (raw articles) and the
         # trending app (mention records); ops see both groups' partitions and lag.
         self.consumers = [ConsumerState(app, [self.topics.raw])]
@@ -118,10 +124,8 @@ class WebState:
         return out
 
 
-def register_views(app: faust.App) -> WebState:
-    """Add our views and the loop heartbeat to the app; return their shared state."""
-    state = WebState(app)
-    app.nieuwsstroom["web"] = state  # type: ignore[attr-defined]
+def register_views(app: faust.App, state: WebState) -> None:
+    """Add our views and the loop heartbeat to the app; they read `state`."""
 
     @app.task
     async def loop_heartbeat() -> None:
@@ -179,5 +183,3 @@ def register_views(app: faust.App) -> WebState:
             if content_type is None:
                 return self.error(404, f"no such asset: {asset}")
             return self.text(static_text(asset), content_type=content_type)
-
-    return state

@@ -1,4 +1,4 @@
-"""Builds the pipeline's heavy parts (translator, linker) from settings.
+"""The worker's runtime: the translator, the linker and the pipeline built over them.
 
 Resolution happens at start-up, so a missing model or knowledge base is a clear
 start-up error, never a traceback deep in a worker; loading the weights happens
@@ -10,10 +10,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from nieuwsstroom.linkers import build_linker
 from nieuwsstroom.linkers.base import Document, Linker
+from nieuwsstroom.stream.components import kb_path_from_settings, translator_from_settings
 from nieuwsstroom.stream.core.language import LanguageChecker
 from nieuwsstroom.stream.core.pipeline import ArticlePipeline
 from nieuwsstroom.stream.settings import Settings
@@ -60,22 +63,14 @@ class Runtime:
             self.learner.close()
 
 
-def build_runtime(settings: Settings) -> Runtime:
-    """Resolve the model and the knowledge base (fast); raise a clear error if missing."""
-    from nieuwsstroom.linkers import build_linker
-    from nieuwsstroom.linkers.seed import ensure_seed_kb
-    from nieuwsstroom.translators.articles import translate_articles
-    from nieuwsstroom.translators.factory import build_translator
+def build_runtime(settings: Settings, *, on_retry: Callable[[str], None] | None = None) -> Runtime:
+    """Resolve the model and the knowledge base (fast); raise a clear error if missing.
 
-    translator = build_translator(
-        model_path=settings.argos_model,
-        allow_test_model=settings.allow_test_model,
-        threads=settings.translate_threads,
-        beam_size=settings.translate_beam_size,
-        cache_size=settings.translation_cache_size,
-        compute_type=settings.translate_compute_type,
-    )
-    kb_path = settings.kb_path or ensure_seed_kb(settings.cache_dir)
+    `on_retry` is told the stage name before each retried attempt (ops count them)."""
+    from nieuwsstroom.translators.articles import translate_articles
+
+    translator = translator_from_settings(settings)
+    kb_path = kb_path_from_settings(settings)
     wikidata_linker = build_linker(kb_path, settings.link_threshold)
     linker: Linker = wikidata_linker
     learner: NameLearner | None = None
@@ -103,6 +98,7 @@ def build_runtime(settings: Settings) -> Runtime:
         max_body_chars=settings.max_body_chars,
         stage_attempts=settings.stage_attempts,
         stage_retry_backoff_s=settings.stage_retry_backoff_s,
+        on_retry=on_retry,
     )
     return Runtime(translator, linker, pipeline, learner=learner)
 

@@ -25,6 +25,8 @@ import faust
 import orjson
 
 from nieuwsstroom.stream.ops.rolling_windows import Clock
+from nieuwsstroom.stream.settings import Settings
+from nieuwsstroom.stream.worker.faust_config import bytes_topic, faust_settings
 
 log = logging.getLogger(__name__)
 
@@ -151,3 +153,18 @@ class Trending:
             "records_counted": self.processed,
             "records_skipped": self.skipped,
         }
+
+
+def create_trending(settings: Settings) -> Trending:
+    """The trending-entities table in a Faust app (and consumer group) of its own.
+
+    Kept apart from the enrichment app on purpose: a table makes Faust restore its
+    changelog after every rebalance, and faust-streaming 0.15.3 starts the fetcher
+    before it seeks stream partitions to their committed offsets when there is a
+    changelog to restore. In one app, a worker restarted after a crash then skipped
+    raw articles it had prefetched (and could never commit past them). Aggregating
+    `entities.mentions` is a downstream consumer anyway; it must not pause enrichment.
+    """
+    app = faust.App(f"{settings.app_id}-trending", **faust_settings(settings, web_enabled=False))
+    mentions = bytes_topic(app, settings.topic_mentions, settings.partitions)
+    return Trending(app, mentions, settings.partitions)

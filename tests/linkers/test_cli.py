@@ -58,7 +58,9 @@ def test_link_json_stdin_with_translation(env):
 
 def test_link_bad_json(env):
     result = runner.invoke(app, ["link"], input="{not json")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "error: input looks like JSON but is not" in result.output
 
 
 def test_kb_build_from_dump_and_seed(env, tmp_path):
@@ -80,4 +82,5 @@ def test_kb_refresh_against_local_server(env, api_url, tmp_path):
     result = runner.invoke(app, ["kb", "refresh", "Q7747", "--api-url", api_url, "--kb", str(out)])
     assert result.exit_code == 0, result.output
     assert "Q7747" in result.output
-    assert runner.invoke(app, ["kb", "refresh", "Kyiv", "--api-url", api_url]).exit_code == 1
+    bad = runner.invoke(app, ["kb", "refresh", "Kyiv", "--api-url", api_url])
+    assert bad.exit_code == 2 and "error: Expected QIDs like Q1899, got ['Kyiv']" in bad.output

@@ -32,7 +32,7 @@ def test_translate_without_model_fails_with_the_fix(tmp_path: Path) -> None:
     proc = run_cli(
         ["translate"], tmp_path / "empty", "Hallo.\n", NIEUWSSTROOM_ALLOW_TEST_MODEL="false"
     )
-    assert proc.returncode == 1
+    assert proc.returncode == 2
     assert proc.stdout == ""
     assert "argospm install translate-nl_en" in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -42,8 +42,9 @@ def test_models_install_rejects_a_bad_file(tmp_path: Path) -> None:
     bogus = tmp_path / "x.argosmodel"
     bogus.write_text("nope")
     proc = run_cli(["models", "install", str(bogus)], tmp_path / "pk")
-    assert proc.returncode == 1
+    assert proc.returncode == 2
     assert "not a zip archive" in proc.stderr
+    assert "Traceback" not in proc.stderr
 
 
 def test_models_install_and_list(tmp_path: Path, argosmodel_factory) -> None:

@@ -187,9 +187,8 @@ def test_a_transient_stage_failure_is_retried_and_the_article_gets_through():
 
 def test_a_stage_that_keeps_failing_is_tried_a_bounded_number_of_times_then_dead_lettered():
     translator = FlakyTranslator(failures=10**6)
-    pipeline = make_pipeline(translator, stage_attempts=4)
     retried: list[str] = []
-    pipeline.on_retry = retried.append
+    pipeline = make_pipeline(translator, stage_attempts=4, on_retry=retried.append)
     outcomes = pipeline.process_batch([message(article("a"), 0), message(article("b"), 1)])
     assert [o.stage for o in outcomes] == ["translate", "translate"]
     assert translator.calls == 1 + 2 * 4  # one batch call, then 4 attempts per article

@@ -185,18 +185,19 @@ def test_readiness_times_out_a_hanging_broker(runtime):
     asyncio.run(scenario())
 
 
-def test_create_app_registers_views_trending_table_and_agents(runtime, tmp_path):
+def test_create_worker_builds_both_apps_with_their_agents_table_and_views(runtime, tmp_path):
     from nieuwsstroom.stream.settings import Settings
-    from nieuwsstroom.stream.worker.enrich_app import create_app
+    from nieuwsstroom.stream.worker.create import create_worker
 
     settings = Settings(broker="kafka://127.0.0.1:1", data_dir=tmp_path, partitions=3)
-    app = create_app(settings, runtime)
-    ctx = app.nieuwsstroom
-    assert {"web", "trending", "stats"} <= set(ctx)
+    worker = create_worker(settings, runtime, PipelineStats())
+    app = worker.enrich_app
+    assert worker.web is not None and worker.web.trending is worker.trending
     assert {a.name for a in app.agents.values()} == {"enrich-articles"}
     assert not app.tables, "tables live in the trending app: a rebalance must not stall enrichment"
-    trending_app = ctx["trending"].app
+    trending_app = worker.trending.app
+    assert worker.apps == (app, trending_app)
     assert trending_app.conf.id == f"{settings.app_id}-trending"
     assert "trending-entities" in trending_app.tables
     assert {a.name for a in trending_app.agents.values()} == {"trending-entities"}
-    assert ctx["trending"].top(5)["entities"] == []
+    assert worker.trending.top(5)["entities"] == []

@@ -18,7 +18,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from nieuwsstroom.stream.kafka.console import Consumed, Produced, consume
-from nieuwsstroom.stream.kafka.publisher import HEADER_PREFIX, source_of
+from nieuwsstroom.stream.kafka.headers import HEADER_PREFIX, source_of
 
 Position = tuple[int, int]
 """(partition, offset) of a raw message."""

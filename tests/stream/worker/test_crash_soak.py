@@ -21,8 +21,8 @@ from typing import Any
 import orjson
 import pytest
 
-from nieuwsstroom.stream.core.pipeline import content_hash
-from tests.stream.delivery import (
+from nieuwsstroom.stream.core.enriched_record import content_hash
+from tests.stream.worker.delivery import (
     check_outcomes,
     expected_stage,
     outputs_by_position,

@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from tests.stream.delivery import (
+from tests.stream.worker.delivery import (
     check_outcomes,
     committed_offsets,
     outputs_by_position,

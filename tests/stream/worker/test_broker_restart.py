@@ -18,7 +18,7 @@ import urllib.request
 
 import pytest
 
-from tests.stream.delivery import (
+from tests.stream.worker.delivery import (
     check_outcomes,
     outputs_by_position,
     produced_positions,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from nieuwsstroom.stream.cli.config_cmd import settings_table
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = Path(__file__).resolve().parents[3] / "README.md"
 
 
 def test_readme_configuration_table_is_the_generated_one():
