@@ -72,3 +72,24 @@ def test_the_wheel_carries_the_data_the_code_reads(wheel: zipfile.ZipFile) -> No
         for n in names
     )
     assert not any("__pycache__" in n or "/tests/" in n for n in names)
+
+
+@pytest.mark.slow
+def test_the_checkout_root_does_not_shadow_the_installed_package(
+    wheel: zipfile.ZipFile, tmp_path: Path
+) -> None:
+    """`python -m nieuwsstroom` from the checkout's root (how the demo starts its worker)
+    finds the checkout's `nieuwsstroom/` folder first; its sub-packages must still import."""
+    target = tmp_path / "site"
+    wheel.extractall(target)
+    probe = "import nieuwsstroom.stream.errors as m; print(m.__file__)"
+    for cwd in (ROOT, tmp_path):  # shadowed by the checkout, and not
+        result = subprocess.run(
+            [sys.executable, "-S", "-c", probe],  # -S: no site-packages, no editable hook
+            cwd=cwd,
+            env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
