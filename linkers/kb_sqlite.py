@@ -22,7 +22,7 @@ from typing import Any
 from nieuwsstroom.linkers.errors import KnowledgeBaseError
 from nieuwsstroom.linkers.normalize import normalize_alias
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entities (
@@ -35,7 +35,9 @@ CREATE TABLE IF NOT EXISTS entities (
     prior REAL NOT NULL DEFAULT 0,
     sitelinks INTEGER NOT NULL DEFAULT 0,
     instance_of TEXT NOT NULL DEFAULT '[]',
-    country TEXT
+    country TEXT,
+    population INTEGER NOT NULL DEFAULT 0,
+    kind TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS aliases (
     alias TEXT NOT NULL,
@@ -53,7 +55,13 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 @dataclass(frozen=True, slots=True)
 class EntityRecord:
-    """One knowledge-base entity; `prior` is a popularity score in [0, 1]."""
+    """One knowledge-base entity.
+
+    `prior` is prominence in [0, 1] on one scale for every source (see
+    `prominence.py`); `population` is inhabitants (0 = unknown); `kind` is a
+    coarse class (`prominence.KINDS`, '' = unknown) the disambiguator uses to
+    tell a city from a same-named province or a place from a club.
+    """
 
     qid: str
     type: str
@@ -65,6 +73,8 @@ class EntityRecord:
     sitelinks: int = 0
     instance_of: tuple[str, ...] = ()
     country: str | None = None
+    population: int = 0
+    kind: str = ""
 
     @property
     def label(self) -> str:
@@ -93,7 +103,7 @@ class AliasRecord:
 
 _ENTITY_COLUMNS = (
     "qid, type, label_nl, label_en, description_nl, description_en, "
-    "prior, sitelinks, instance_of, country"
+    "prior, sitelinks, instance_of, country, population, kind"
 )
 
 
@@ -109,6 +119,8 @@ def _entity_from_row(row: tuple[Any, ...]) -> EntityRecord:
         sitelinks=int(row[7]),
         instance_of=tuple(json.loads(row[8])),
         country=row[9],
+        population=int(row[10]),
+        kind=row[11],
     )
 
 
@@ -182,11 +194,13 @@ class KnowledgeBase:
                 r.sitelinks,
                 json.dumps(list(r.instance_of)),
                 r.country,
+                r.population,
+                r.kind,
             )
             for r in records
         ]
         sql = f"""
-            INSERT INTO entities({_ENTITY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)
+            INSERT INTO entities({_ENTITY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
             ON CONFLICT(qid) DO UPDATE SET
               type = CASE WHEN excluded.type = 'MISC' THEN type ELSE excluded.type END,
               label_nl = COALESCE(NULLIF(excluded.label_nl, ''), label_nl),
@@ -197,7 +211,9 @@ class KnowledgeBase:
               sitelinks = MAX(sitelinks, excluded.sitelinks),
               instance_of = CASE WHEN excluded.instance_of = '[]' THEN instance_of
                                  ELSE excluded.instance_of END,
-              country = COALESCE(excluded.country, country)
+              country = COALESCE(excluded.country, country),
+              population = MAX(population, excluded.population),
+              kind = COALESCE(NULLIF(excluded.kind, ''), kind)
         """
         with self._lock:
             self._conn.executemany(sql, rows)
