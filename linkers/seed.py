@@ -1,8 +1,11 @@
 """Build the seed knowledge base from the public-domain data bundled in `data/seed/`.
 
 The seed gives the pipeline real Wikidata QIDs with no network and no dump:
-Natural Earth countries and populated places (public domain) and a short list
-of verified people, organisations and places. `ensure_seed_kb` caches the built
+Natural Earth countries and populated places (public domain), a short list of
+verified people, organisations and places, and 60k sourced entities (regions,
+parties, companies, public and research bodies, US politicians; ODbL, see
+`data/seed/SOURCED_ENTITIES.md`) made consistent by `seed_sourced.py`. Priors
+of every source are on the one scale of `prominence.py`. `ensure_seed_kb` caches the built
 SQLite file and rebuilds it only when the bundled data or this builder change
 (a fingerprint in `meta`), so start-up is a file open when cached.
 """
@@ -11,21 +14,22 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import math
 import os
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from nieuwsstroom.linkers import prominence
 from nieuwsstroom.linkers.errors import KnowledgeBaseError
 from nieuwsstroom.linkers.kb_sqlite import AliasRecord, EntityRecord, KnowledgeBase
 from nieuwsstroom.linkers.normalize import normalize_alias
+from nieuwsstroom.linkers.seed_sourced import SOURCED, CountryResolver, read_sourced
 
 SEED_DIR = Path(__file__).parent / "data" / "seed"
 COMMON_WORDS_FILE = Path(__file__).parent / "data" / "nl_common_words.txt"
 #: Bump when the build logic changes, so cached seed KBs are rebuilt.
-SEED_BUILD_VERSION = "4"
+SEED_BUILD_VERSION = "5"
 
 COUNTRIES = "naturalearth_10m_countries_qid_nl_en.csv"
 PLACES_50M = "naturalearth_50m_populated_places_qid_nl_en.csv"
@@ -33,6 +37,7 @@ PLACES_10M = "naturalearth_10m_populated_places_v4_qid_en.csv"
 VERIFIED = "verified_entities.tsv"
 EXTRA_ALIASES = "extra_aliases.tsv"
 
+_VERIFIED_KIND = {"PER": "person", "ORG": "organisation", "LOC": "place", "MISC": "other"}
 # Natural Earth's ADM0NAME spellings that differ from the country file's names.
 _ADM0_FIXES = {"Necw Zealand": "New Zealand", "Curacao": "Curaçao", "Macedonia": "North Macedonia"}
 
@@ -46,12 +51,11 @@ def load_common_words(path: Path = COMMON_WORDS_FILE) -> frozenset[str]:
     return frozenset(words)
 
 
-def _pop_score(pop: str, scale: float) -> float:
+def _population(pop: str) -> int:
     try:
-        value = float(pop)
+        return max(0, int(float(pop)))
     except ValueError:
-        return 0.0
-    return min(1.0, math.log10(value + 1) / scale) if value > 0 else 0.0
+        return 0
 
 
 @dataclass
@@ -99,6 +103,9 @@ class SeedBuilder:
             if not qid:
                 continue
             kind = row["TYPE"].lower()
+            population = _population(row["POP_EST"])
+            # A country is as prominent as a capital whatever its size (Luxembourg, Malta).
+            sovereign = row["TYPE"] in ("Sovereign country", "Country")
             self.drafts[qid] = _Draft(
                 EntityRecord(
                     qid=qid,
@@ -106,16 +113,25 @@ class SeedBuilder:
                     label_nl=row["NAME_NL"],
                     label_en=row["NAME_EN"],
                     description_en=f"{kind} in {row['CONTINENT']}",
-                    prior=0.6 + 0.4 * _pop_score(row["POP_EST"], 9.0),
+                    prior=max(
+                        0.9 if sovereign else 0.6, prominence.prior_from_population(population)
+                    ),
                     country=qid,
+                    population=population,
+                    kind="country",
                 )
             )
             self._alias(qid, row["NAME_NL"], "nl", "naturalearth", 1.0)
             self._alias(qid, row["NAME_EN"], "en", "naturalearth", 1.0)
             for col in ("ADMIN", "NAME_LONG", "FORMAL_EN"):
                 self._alias(qid, row[col], "en", "naturalearth", 0.9)
-            for col in ("NAME_EN", "ADMIN", "NAME_LONG", "SOVEREIGNT"):
+            for col in ("NAME_EN", "ADMIN", "NAME_LONG", "FORMAL_EN"):
                 self.country_by_name.setdefault(row[col], qid)
+        # A sovereign's name is only a fallback: Sint Maarten's SOVEREIGNT is
+        # "Netherlands", and it must not become the country of Amsterdam.
+        for row in _read_csv(self.seed_dir / COUNTRIES):
+            if row["WIKIDATAID"].strip():
+                self.country_by_name.setdefault(row["SOVEREIGNT"], row["WIKIDATAID"].strip())
 
     def _country_of(self, adm0: str) -> str | None:
         return self.country_by_name.get(_ADM0_FIXES.get(adm0, adm0))
@@ -127,6 +143,7 @@ class SeedBuilder:
             if not qid or qid in self.drafts:
                 continue
             capital = row["ADM0CAP"] == "1"
+            population = _population(row["POP_MAX"])
             self.drafts[qid] = _Draft(
                 EntityRecord(
                     qid=qid,
@@ -136,8 +153,12 @@ class SeedBuilder:
                     description_en=(
                         f"capital of {row['ADM0NAME']}" if capital else f"city in {row['ADM0NAME']}"
                     ),
-                    prior=0.3 + 0.5 * _pop_score(row["POP_MAX"], 7.5) + (0.1 if capital else 0),
+                    prior=max(
+                        0.85 if capital else 0.0, prominence.prior_from_population(population)
+                    ),
                     country=self._country_of(row["ADM0NAME"]),
+                    population=population,
+                    kind="settlement",
                 )
             )
             self._alias(qid, row["NAME_NL"], "nl", "naturalearth", 1.0)
@@ -158,6 +179,7 @@ class SeedBuilder:
                 continue
             names = [row["NAME_EN"], row["NAME"], *_alt_names(row["NAMEALT"])]
             if qid not in self.drafts:
+                population = _population(row["POP_MAX"])
                 self.drafts[qid] = _Draft(
                     EntityRecord(
                         qid=qid,
@@ -165,8 +187,10 @@ class SeedBuilder:
                         label_en=row["NAME_EN"],
                         label_nl=row["NAME_EN"],
                         description_en=f"populated place in {row['ADM0NAME']}",
-                        prior=0.2 + 0.4 * _pop_score(row["POP_MAX"], 7.5),
+                        prior=prominence.prior_from_population(population),
                         country=self._country_of(row["ADM0NAME"]),
+                        population=population,
+                        kind="settlement",
                     )
                 )
             for name in names:
@@ -186,6 +210,8 @@ class SeedBuilder:
                     description_en=row["description_en"],
                     prior=0.9,
                     country=old.record.country if old else None,
+                    population=old.record.population if old else 0,
+                    kind=old.record.kind if old else _VERIFIED_KIND[row["type"]],
                 ),
                 old.aliases if old else [],
             )
@@ -207,10 +233,36 @@ class SeedBuilder:
                 )
             self._alias(qid, alias, lang, "curated", 1.0)
 
+    def add_sourced(self) -> None:
+        """Sourced rows; for a QID already known, only aliases and missing facts are added."""
+        countries = CountryResolver(self.country_by_name)
+        for row in read_sourced(self.seed_dir / SOURCED, countries):
+            old = self.drafts.get(row.entity.qid)
+            if old is None:
+                aliases = [a for a in row.aliases if self._sourced_alias_ok(row.entity, a)]
+                self.drafts[row.entity.qid] = _Draft(row.entity, aliases)
+                continue
+            rec = old.record
+            old.record = replace(
+                rec,
+                label_nl=rec.label_nl or row.entity.label_nl,
+                description_en=rec.description_en or row.entity.description_en,
+                prior=max(rec.prior, row.entity.prior),
+                country=rec.country or row.entity.country,
+                population=rec.population or row.entity.population,
+                kind=rec.kind or row.entity.kind,
+            )
+            old.aliases.extend(a for a in row.aliases if self._sourced_alias_ok(rec, a))
+
+    def _sourced_alias_ok(self, rec: EntityRecord, alias: AliasRecord) -> bool:
+        """A place keeps its Natural Earth rule against ordinary-word names."""
+        return rec.kind not in prominence.PLACE_KINDS or self._place_alias_ok(alias.alias)
+
     def build(self, kb: KnowledgeBase) -> None:
         self.add_countries()
         self.add_places()
         self.add_verified()
+        self.add_sourced()
         self.add_extra_aliases()
         kb.upsert_entities(d.record for d in self.drafts.values())
         kb.add_aliases(a for d in self.drafts.values() for a in d.aliases)
@@ -243,7 +295,7 @@ def build_seed_kb(out: Path, seed_dir: Path = SEED_DIR) -> Path:
         with KnowledgeBase(tmp, create=True) as kb:
             SeedBuilder(seed_dir).build(kb)
             kb.set_meta({"seed_fingerprint": seed_fingerprint(seed_dir)})
-            kb.finish_build("seed: Natural Earth + verified_entities.tsv")
+            kb.finish_build("seed: Natural Earth + verified_entities.tsv + sourced_entities.tsv")
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
