@@ -77,6 +77,9 @@ def main() -> None:
     parser.add_argument("--kb", type=Path, help="knowledge base (default: a fresh seed KB)")
     parser.add_argument("--threshold", type=float, default=None, help="minimum calibrated score")
     parser.add_argument("--errors", action="store_true", help="print dev per-text errors")
+    parser.add_argument(
+        "--part", choices=("dev", "test", "both"), default="both", help="which part to score"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         kb_path = args.kb or ensure_seed_kb(Path(tmp))
@@ -89,7 +92,7 @@ def main() -> None:
         results: dict[str, tuple[Scores, Scores]] = {}
         started = time.perf_counter()
         n_docs = 0
-        for part in ("dev", "test"):
+        for part in ("dev", "test") if args.part == "both" else (args.part,):
             ours, base = Scores(), Scores()
             for item in load_labelled(LABELLED / f"{part}.jsonl"):
                 score_document(item, linker.link(item.doc), ours)
@@ -97,7 +100,7 @@ def main() -> None:
                 n_docs += 1
             results[part] = (ours, base)
         elapsed = time.perf_counter() - started
-        if args.errors:
+        if args.errors and "dev" in results:
             for err in results["dev"][0].errors:
                 print(f"dev {err}")
         print(f"kb: {linker.provenance['kb_source']} ({linker.provenance['kb_entities']} entities)")
@@ -106,8 +109,8 @@ def main() -> None:
             print(f"{part:4} linker:                    {ours.line()}")
         print(f"{n_docs} texts linked (and baseline-tagged) in {elapsed:.1f}s")
         linker.kb.close()
-    test = results["test"][0]
-    print(f"f1={test.f1:.3f} precision={test.precision:.3f}")
+    last = results["test" if "test" in results else "dev"][0]
+    print(f"f1={last.f1:.3f} precision={last.precision:.3f}")
 
 
 if __name__ == "__main__":

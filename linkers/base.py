@@ -42,7 +42,14 @@ class Mention:
 
 @dataclass(slots=True)
 class Entity:
-    """A linked entity (qid set) or an unlinked name (qid None)."""
+    """A linked entity (qid set) or an unlinked name (qid None).
+
+    An unlinked name carries `reason` (why no candidate earned the link, e.g.
+    "type mismatch: context says PER (...), candidate is LOC settlement") and
+    `best_candidate` (`{qid, label, type, score}` of the strongest rejected
+    candidate, or None when the knowledge base has none): what ops need to see
+    what the knowledge base lacks.
+    """
 
     qid: str | None
     label: str
@@ -51,6 +58,8 @@ class Entity:
     description: str = ""
     mentions: list[Mention] = field(default_factory=list)
     mentions_en: list[Mention] = field(default_factory=list)
+    reason: str = ""
+    best_candidate: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -65,6 +74,8 @@ class Entity:
         else:
             data = {"text": self.label, **data}
             del data["label"]
+            data["reason"] = self.reason or "no candidate in the knowledge base"
+            data["best_candidate"] = self.best_candidate
         return data
 
 

@@ -56,3 +56,135 @@ PER_CUES = frozenset(
         "zei",
     }
 )
+
+# -- context cues for disambiguation (read by `context.py`; folded, lower case) ----------
+
+
+def _split(words: str) -> list[str]:
+    """Long word lists stay readable as one string of words."""
+    return words.split()
+
+
+#: Prepositions that put a place right after them ("in Zwolle", "uit Almelo").
+LOC_PREPOSITIONS = frozenset(
+    _split(
+        """
+        in uit naar vanuit richting nabij rond rondom te buiten
+        """
+    )
+)
+
+#: Words that name the kind of place that follows ("de provincie Luxemburg").
+PLACE_KIND_WORDS = {
+    **dict.fromkeys(
+        _split("provincie buurprovincie staat deelstaat regio gewest departement district"),
+        "region",
+    ),
+    **dict.fromkeys(
+        _split("stad stadje hoofdstad havenstad kuststad grensstad dorp gemeente plaats"),
+        "settlement",
+    ),
+    **dict.fromkeys(_split("woonplaats buurtschap"), "settlement"),
+    **dict.fromkeys(_split("land groothertogdom koninkrijk republiek"), "country"),
+    "eiland": "place",
+}
+
+#: Titles and roles before a person's name ("minister", "de heer", "Kamerlid").
+PER_TITLES = frozenset(
+    _split(
+        """
+        heer mevrouw meneer mr dr drs ir prof professor dokter president vicepresident
+        premier minister staatssecretaris kanselier koning koningin prins prinses keizer
+        keizerin kroonprins kroonprinses paus senator gouverneur burgemeester wethouder
+        gedeputeerde commissaris informateur formateur kamerlid congreslid
+        europarlementarier lijsttrekker fractieleider partijleider leider voorzitter topman
+        topvrouw directeur ceo oprichter eigenaar woordvoerder woordvoerster hoogleraar
+        onderzoeker econoom generaal commandant kolonel opperbevelhebber trainer coach
+        bondscoach aanvoerder spits doelman verdediger middenvelder keeper coureur renner
+        wielrenner schaatser schaatsster zanger zangeres rapper schrijver schrijfster
+        regisseur acteur actrice kunstenaar journalist correspondent verslaggever advocaat
+        rechter officier aanklager hoofdaanklager verdachte slachtoffer ambtgenoot collega
+        partijgenoot gezant ambassadeur diplomaat moeder vader zoon dochter broer zus opa
+        oma jarige boer huisarts arts viroloog bioloog conservator curator bisschop imam
+        dominee
+        """
+    )
+)
+
+#: Endings of compound roles ("oud-minister", "partijvoorzitter", "melkveehouder").
+PER_TITLE_SUFFIXES = tuple(
+    _split(
+        """
+        minister voorzitter woordvoerder directeur trainer leider houder secretaris-generaal
+        president burgemeester correspondent
+        """
+    )
+)
+
+#: Words for a company, party, club or body right before its name ("supermarkt Dirk").
+ORG_WORDS = frozenset(
+    _split(
+        """
+        bedrijf concern multinational fabrikant bank verzekeraar supermarkt keten winkel
+        warenhuis retailer merk partij club ploeg team vakbond organisatie toezichthouder
+        vervoerder rederij uitgeverij omroep krant dagblad zender netbeheerder provider
+        denktank agentschap instituut universiteit ziekenhuis stichting vereniging federatie
+        concurrent concurrenten moederbedrijf dochterbedrijf brancheorganisatie koepel
+        webwinkel startup energieleverancier energieleveranciers netbeheerders
+        zorgverzekeraars baggeraar distributeur gezelschap toneelgroep popzaal attractiepark
+        """
+    )
+)
+
+#: Endings of compound organisation words ("techbedrijf", "supermarktketen").
+ORG_WORD_SUFFIXES = tuple(
+    _split(
+        """
+        bedrijf concern fabrikant keten partij club organisatie bond maatschappij vereniging
+        verzekeraar provider leverancier beheerder winkel bureau omroep coöperatie
+        cooperatie rederij bank
+        """
+    )
+)
+
+#: Words that may stand between a title and the name ("minister van Financiën X").
+RUN_UP_WORDS = frozenset(
+    _split(
+        """
+        van de het der den voor een oud voormalige nieuwe -
+        """
+    )
+)
+
+#: Verbs right after a name that a place does not do ("Wilders zei").
+SPEECH_VERBS = frozenset(
+    _split(
+        """
+        zei zegt vertelt vertelde noemde noemt sprak reageerde schreef
+        """
+    )
+)
+
+#: Words that make a text a match report (two of them, or a score like 2-1).
+SPORT_DOC_WORDS = frozenset(
+    _split(
+        """
+        ploeg trainer bondscoach doelpunt scoorde wedstrijd competitie eredivisie elftal
+        stadion supporters kampioen koploper finale strafschoppen interland topper
+        gelijkgespeeld doelman spits beker bekerfinale voetbal hockey hockeysters wielrenner
+        honkbal honkbalclub voetbalclub seizoen seizoenen toernooi clubgeschiedenis werper
+        """
+    )
+)
+
+#: Words in a match report's sentence that make a place name a team ("achter Liverpool").
+SPORT_SENTENCE_WORDS = frozenset(
+    _split(
+        """
+        won wint winnen gewonnen verslagen versloeg verloor verliest verloren gelijk
+        gelijkgespeeld speelt speelde tegen topper finale finales kampioen groep bovenaan
+        punt punten scoorde uitgeschakeld achter ploeg beker strafschoppen thuis uit
+        seizoen eindigde laatste derde
+        """
+    )
+)

@@ -1,20 +1,24 @@
-"""Disambiguation: pick one candidate per alias, or none (precision first).
+"""Disambiguation: one decision per alias of an article, precision first.
 
-Score of a candidate, all parts in [0, 1]:
+A candidate must earn its link. For every alias the article names:
 
-    0.35 * alias weight      (label/verified 1.0, other names 0.9, small-place name 0.6)
-  + 0.15 * prior share       (its popularity among the alias's candidates)
-  + 0.20 * prior             (its popularity at all: sitelinks or population)
-  + 0.20 * context           (1 if the article names it by another unambiguous
-                              alias or names its country, 0 if the article's
-                              countries are known and its own is not among them,
-                              0.5 when there is no evidence either way)
-  + 0.10 * type agreement    (word before the mention: "stad", "in" -> LOC;
-                              "president" -> PER; 1 agree, 0 disagree, 0.5 none)
+1. The context (`context.py`) gives a cue: the type or kind of thing the words
+   around the mentions expect (title, place preposition, speaker label, given
+   name, team context, ...).
+2. Candidates the context rules out are vetoed with a reason (`link_score.veto`):
+   a PER context and a LOC candidate, a place in a match report.
+3. Every other candidate gets a calibrated score (`link_score.LinkScorer`): the
+   probability that it is the entity meant, from its prominence and its lead
+   over the strongest rival, the alias, type and kind agreement, and coherence
+   with the countries the article names.
+4. The best candidate is linked if its score reaches the threshold (a minimum
+   probability) and no rival comes within `margin`; otherwise the alias stays
+   unlinked, and the decision keeps the best rejected candidate and the reason
+   so ops can see what the knowledge base lacks.
 
-A mention is linked when the best score reaches the threshold and beats the
-runner-up by `margin`; otherwise it stays unlinked: a wrong link costs an
-editor more than a missing one.
+Names that are part of a longer person's name in the same article ("Lloyd" after
+"Lloyd Jansen", "Adam" after "Adam el Idrissi") are decided by `name_parts.py`
+before this step, so a shoe brand never gets a shop owner's first name.
 """
 
 from __future__ import annotations
@@ -23,144 +27,156 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from nieuwsstroom.linkers.candidates import Candidate
-from nieuwsstroom.linkers.normalize import fold
+from nieuwsstroom.linkers.context import NO_CUE, ContextReader, Cue
+from nieuwsstroom.linkers.link_score import Evidence, LinkScorer, features, veto
 from nieuwsstroom.linkers.spans import Span
 
-_TYPE_CUES = {
-    "LOC": frozenset(
-        {
-            "stad",
-            "hoofdstad",
-            "havenstad",
-            "dorp",
-            "provincie",
-            "regio",
-            "in",
-            "naar",
-            "uit",
-            "bij",
-            "rond",
-            "rondom",
-            "land",
-            "schiereiland",
-        }
-    ),
-    "PER": frozenset(
-        {
-            "president",
-            "premier",
-            "minister",
-            "burgemeester",
-            "kanselier",
-            "ambtgenoot",
-            "leider",
-            "heer",
-            "mevrouw",
-            "onderhandelaar",
-        }
-    ),
-    "ORG": frozenset({"partij", "organisatie", "bondgenootschap", "alliantie"}),
-}
+_PLACE_ORDER = ("country", "settlement", "region")
+"""Without a word that says which, a name shared by places in one country means the
+country first, then the city: "Luxemburg" the country, "Utrecht" the city, "Moskou"
+the city, not the oblast. "de provincie Utrecht" says otherwise."""
+
+#: Dutch-language news is about these countries unless it says otherwise.
+HOME_COUNTRIES = frozenset({"Q55", "Q31"})
 
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """The outcome for one alias: the chosen candidate (or None) and its score."""
+    """The outcome for one alias: the linked candidate (or None), its score and why.
+
+    `best` and `best_score` name the strongest candidate also when it was
+    rejected, for the `unlinked` record.
+    """
 
     candidate: Candidate | None
     score: float
     reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class Weights:
-    alias: float = 0.35
-    share: float = 0.15
-    prior: float = 0.20
-    context: float = 0.20
-    type: float = 0.10
+    best: Candidate | None = None
+    best_score: float = 0.0
 
 
 class ContextDisambiguator:
-    """Ranks candidates by prior, type agreement and article context."""
+    """Ranks candidates by calibrated score after the context's vetoes."""
 
-    def __init__(self, threshold: float = 0.5, margin: float = 0.1, weights: Weights | None = None):
+    def __init__(
+        self,
+        threshold: float = 0.5,
+        margin: float = 0.1,
+        scorer: LinkScorer | None = None,
+        reader: ContextReader | None = None,
+        home_countries: frozenset[str] = HOME_COUNTRIES,
+    ) -> None:
         if not 0.0 <= threshold <= 1.0:
             raise ValueError(f"threshold must be in [0, 1], got {threshold}")
         self.threshold = threshold
         self.margin = margin
-        self.weights = weights or Weights()
+        self.scorer = scorer or LinkScorer()
+        self.reader = reader or ContextReader()
+        self.home = home_countries
+
+    def cues(self, spans: list[Span], texts: dict[str, str]) -> dict[Span, Cue]:
+        """The context cue of every span of the article."""
+        sports = self.reader.is_sports_text(list(texts.values()))
+        out: dict[Span, Cue] = {}
+        for name, text in texts.items():
+            field = [s for s in spans if s.field == name]
+            out.update(zip(field, self.reader.read_field(field, text, sports), strict=True))
+        return out
+
+    def article_countries(
+        self, groups: dict[str, list[Span]], candidates: dict[str, list[Candidate]]
+    ) -> frozenset[str]:
+        """Countries the article names unambiguously (a country, or a lone candidate)."""
+        found: set[str] = set()
+        for norm in groups:
+            cands = candidates.get(norm, [])
+            if not cands:
+                continue
+            top = max(cands, key=lambda c: c.entity.prior)
+            rival = max((c.entity.prior for c in cands if c is not top), default=0.0)
+            alone = len(cands) == 1 and top.alias_weight >= 0.9
+            country_name = top.entity.kind == "country" and top.entity.prior - rival >= 0.3
+            if (alone or country_name) and top.entity.country:
+                found.add(top.entity.country)
+        return frozenset(found)
+
+    def evidence(
+        self, norm: str, spans: list[Span], cues: dict[Span, Cue], countries: frozenset[str]
+    ) -> Evidence:
+        span_cues = [cues.get(s, NO_CUE) for s in spans]
+        cue = max(span_cues, key=lambda c: c.strength)
+        return Evidence(
+            surface=spans[0].text,
+            cue=cue,
+            sentence_initial_only=all(s.sentence_initial for s in spans) and " " not in norm,
+            mention_count=len(spans),
+            countries=countries,
+            home=self.home,
+        )
+
+    def decide_one(self, cands: list[Candidate], ev: Evidence) -> Decision:
+        if not cands:
+            return Decision(None, 0.0, "no candidate in the knowledge base")
+        scored: list[tuple[float, Candidate, str | None]] = []
+        for cand in cands:
+            rival = max((c.entity.prior for c in cands if c is not cand), default=0.0)
+            score = self.scorer.score(features(cand, rival, ev))
+            scored.append((score, cand, veto(cand, ev) or kind_veto(cand, cands, ev.cue)))
+        scored.sort(key=lambda t: (-t[0], t[1].entity.qid))
+        allowed = [(s, c) for s, c, why in scored if why is None]
+        top_score, top, top_veto = scored[0]
+        if not allowed:
+            return Decision(None, top_score, top_veto or "vetoed", top, top_score)
+        best_score, best = allowed[0]
+        runner_up = allowed[1][0] if len(allowed) > 1 else 0.0
+        if best_score < self.threshold:
+            why = top_veto if top is not best else None
+            reason = why or f"score {best_score:.2f} below the threshold {self.threshold:.2f}"
+            return Decision(None, best_score, reason, best, best_score)
+        if best_score - runner_up < self.margin:
+            rival = allowed[1][1].entity.qid
+            reason = f"ambiguous: {best.entity.qid} {best_score:.2f} vs {rival} {runner_up:.2f}"
+            return Decision(None, best_score, reason, best, best_score)
+        return Decision(best, best_score, "linked", best, best_score)
 
     def decide(
         self,
         spans_by_alias: dict[str, list[Span]],
         candidates: dict[str, list[Candidate]],
         texts: dict[str, str],
+        all_spans: Iterable[Span] | None = None,
     ) -> dict[str, Decision]:
         """One decision per alias key in `spans_by_alias`."""
-        anchors = {
-            cands[0].entity.qid: cands[0].entity
-            for norm, cands in candidates.items()
-            if norm in spans_by_alias and len(cands) == 1 and cands[0].alias_weight >= 0.9
-        }
-        context_qids = set(anchors)
-        countries = {e.country for e in anchors.values() if e.country}
-        decisions: dict[str, Decision] = {}
-        for norm, spans in spans_by_alias.items():
-            cands = candidates.get(norm, [])
-            if not cands:
-                decisions[norm] = Decision(None, 0.0, "no candidate")
-                continue
-            cue = self._type_cue(spans, texts)
-            scored = sorted(
-                ((self._score(c, cue, context_qids, countries, len(cands)), c) for c in cands),
-                key=lambda sc: (-sc[0], sc[1].entity.qid),
-            )
-            best_score, best = scored[0]
-            runner_up = scored[1][0] if len(scored) > 1 else 0.0
-            if best_score < self.threshold:
-                decisions[norm] = Decision(None, best_score, "below threshold")
-            elif best_score - runner_up < self.margin:
-                decisions[norm] = Decision(None, best_score, "ambiguous")
-            else:
-                decisions[norm] = Decision(best, best_score, "linked")
-        return decisions
-
-    def _score(
-        self,
-        cand: Candidate,
-        cue: str | None,
-        context_qids: set[str],
-        countries: set[str | None],
-        n_cands: int,
-    ) -> float:
-        w = self.weights
-        entity = cand.entity
-        in_context = n_cands > 1 and entity.qid in context_qids
-        if in_context or (entity.country and entity.country in countries):
-            context = 1.0
-        elif entity.country and countries:
-            context = 0.0
-        else:
-            context = 0.5
-        type_agree = 0.5 if cue is None else (1.0 if cue == entity.type else 0.0)
-        return (
-            w.alias * cand.alias_weight
-            + w.share * cand.prior_share
-            + w.prior * entity.prior
-            + w.context * context
-            + w.type * type_agree
+        spans = sorted(
+            all_spans if all_spans is not None else [s for v in spans_by_alias.values() for s in v],
+            key=lambda s: (s.field, s.start),
         )
+        cues = self.cues(spans, texts)
+        countries = self.article_countries(spans_by_alias, candidates)
+        return {
+            norm: self.decide_one(
+                candidates.get(norm, []), self.evidence(norm, group, cues, countries)
+            )
+            for norm, group in spans_by_alias.items()
+        }
 
-    @staticmethod
-    def _type_cue(spans: Iterable[Span], texts: dict[str, str]) -> str | None:
-        """The type most words right before the mentions point to, if any."""
-        votes: dict[str, int] = {}
-        for span in spans:
-            before = fold(texts[span.field][max(0, span.start - 30) : span.start]).split()
-            if not before:
-                continue
-            for etype, cues in _TYPE_CUES.items():
-                if before[-1] in cues:
-                    votes[etype] = votes.get(etype, 0) + 1
-        return max(votes, key=votes.__getitem__) if votes else None
+
+def kind_veto(cand: Candidate, cands: list[Candidate], cue: Cue) -> str | None:
+    """Rule out a place of another kind than the context names, or than the usual one."""
+    kind = cand.entity.kind
+    if kind not in _PLACE_ORDER:
+        return None
+    kinds = {c.entity.kind for c in cands}
+    if cue.kind in _PLACE_ORDER and cue.strength >= 2:
+        if kind != cue.kind and cue.kind in kinds:
+            return f"kind mismatch: context says {cue.kind} ({cue.why}), candidate is {kind}"
+        return None
+    country = cand.entity.country
+    for better in _PLACE_ORDER[: _PLACE_ORDER.index(kind)]:
+        same = [c for c in cands if c.entity.kind == better and c.entity.country == country]
+        if country and same:
+            return (
+                f"a {better} of the same name in the same country ({same[0].entity.qid}) "
+                f"is meant unless the text says {kind}"
+            )
+    return None

@@ -100,6 +100,10 @@ COUNTRY_SYNONYMS = {
     "north macedonia": "North Macedonia",
     "ivory coast": "Côte d'Ivoire",
     "the bahamas": "Bahamas",
+    "england": "United Kingdom",
+    "scotland": "United Kingdom",
+    "wales": "United Kingdom",
+    "northern ireland": "United Kingdom",
 }
 
 # Head nouns of descriptions -> kind, most specific first.
@@ -123,7 +127,7 @@ _KIND_RULES: tuple[tuple[str, str], ...] = (
     ),
 )
 _HEAD_END = re.compile(
-    r",| (?:in|of|on|at|located|based|operated|that|which|for|from|with|and|serving)\b"
+    r",| (?:in|of|on|at|located|based|operated|that|which|for|from|with|serving)\b"
 )
 _TYPE_OF_KIND = {
     "country": "LOC",
@@ -225,7 +229,9 @@ def read_sourced(path: Path, countries: CountryResolver) -> Iterator[SourcedRow]
             popularity = float(row["popularity"] or 0)
             population = int(popularity) if "dr5hn" in sources else 0
             if "dr5hn" in sources:
-                prior = max(prior, 0.35, prominence.prior_from_population(population))
+                # A region is named less often than a city of its size (Moscow Oblast
+                # vs Moscow): its population counts at 85 %.
+                prior = max(prior, 0.35, 0.85 * prominence.prior_from_population(population))
             if "congress" in sources:
                 prior = max(prior, prominence.prior_from_office(desc))
             country = countries.resolve(desc, sources[0])

@@ -16,14 +16,13 @@ import time
 from collections import OrderedDict
 from typing import Any
 
-from nieuwsstroom.linkers.base import Document, Entity, Mention
+from nieuwsstroom.linkers.article_links import link_article
+from nieuwsstroom.linkers.base import Document, Entity
 from nieuwsstroom.linkers.candidates import KBCandidates
 from nieuwsstroom.linkers.disambiguate import ContextDisambiguator
 from nieuwsstroom.linkers.english_offsets import find_english_mentions
 from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
 from nieuwsstroom.linkers.mentions import MentionFinder
-from nieuwsstroom.linkers.normalize import normalize_alias
-from nieuwsstroom.linkers.spans import Span
 
 log = logging.getLogger(__name__)
 
@@ -103,47 +102,14 @@ class WikidataLinker:
         texts = {"title": doc.title or "", "body": doc.body or ""}
         finder = self.finder  # one matcher per call, even if a reload swaps it meanwhile
         spans = [s for f in _FIELDS for s in finder.find(f, texts[f])]
-        kb_spans: dict[str, list[Span]] = {}
-        for span in spans:
-            if span.kind == "kb":
-                kb_spans.setdefault(span.alias_norm, []).append(span)
-        cands = self.candidates.candidates(kb_spans)
-        decisions = self.disambiguator.decide(kb_spans, cands, texts)
-
-        linked: dict[str, Entity] = {}
-        unlinked: dict[str, Entity] = {}
-        for span in spans:
-            mention = Mention(span.field, span.start, span.end, span.text)
-            decision = decisions.get(span.alias_norm) if span.kind == "kb" else None
-            if decision is not None and decision.candidate is not None:
-                ent = decision.candidate.entity
-                entity = linked.get(ent.qid)
-                if entity is None:
-                    entity = linked[ent.qid] = Entity(
-                        qid=ent.qid,
-                        label=ent.label,
-                        type=ent.type,
-                        score=decision.score,
-                        description=ent.description,
-                    )
-                entity.score = max(entity.score, decision.score)
-                entity.mentions.append(mention)
-                continue
-            key = normalize_alias(span.text)
-            item = unlinked.get(key)
-            if item is None:
-                etype = span.type_hint
-                if decision is not None and cands.get(span.alias_norm):
-                    etype = cands[span.alias_norm][0].entity.type
-                score = decision.score if decision is not None else 0.0
-                item = unlinked[key] = Entity(qid=None, label=span.text, type=etype, score=score)
-            item.mentions.append(mention)
-
+        cands = self.candidates.candidates({s.alias_norm for s in spans if s.kind == "kb"})
+        entities = link_article(spans, cands, texts, self.disambiguator)
+        linked = {e.qid: e for e in entities if e.qid is not None}
         if doc.title_en or doc.body_en:
             names = {qid: self._names_of(qid) for qid in linked}
             for qid, mentions in find_english_mentions(names, doc).items():
                 linked[qid].mentions_en = mentions
-        return [*linked.values(), *unlinked.values()]
+        return entities
 
     def _names_of(self, qid: str) -> list[str]:
         """English names first, then Dutch; cached (a few KB queries per new entity)."""

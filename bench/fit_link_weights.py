@@ -1,0 +1,159 @@
+"""Fit the calibrated link score's weights on the dev part of the labelled set.
+
+Usage: python bench/fit_link_weights.py [--kb PATH] [--write] [--l2 1.0]
+
+For every alias of every dev text, each candidate the context does not veto
+becomes one example: its features (`linkers/link_score.py`) and whether it is
+the gold entity of that mention. A logistic regression with L2 regularisation
+(Newton's method, numpy) gives weights whose output is a probability.
+`--write` stores them in `linkers/data/link_weights.json`.
+
+Calibration is printed per score bin (mean predicted vs observed share of
+right candidates) for dev, and for test as one summary line only: the test
+part is never used to choose anything. Baseline in the same run: the weights
+currently in the file, on the same examples (log loss).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from nieuwsstroom.linkers import build_linker  # noqa: E402
+from nieuwsstroom.linkers.evaluation import load_labelled  # noqa: E402
+from nieuwsstroom.linkers.link_score import (  # noqa: E402
+    FEATURES,
+    WEIGHTS_FILE,
+    LinkScorer,
+    features,
+    veto,
+)
+from nieuwsstroom.linkers.normalize import normalize_alias  # noqa: E402
+
+LABELLED = ROOT / "tests" / "linkers" / "data" / "labelled"
+
+
+def examples(linker, part: str) -> tuple[np.ndarray, np.ndarray]:
+    """Feature rows and 0/1 labels for every non-vetoed candidate of every alias."""
+    dis = linker.disambiguator
+    rows, labels = [], []
+    for item in load_labelled(LABELLED / f"{part}.jsonl"):
+        texts = {"title": item.doc.title, "body": item.doc.body}
+        spans = [s for f in ("title", "body") for s in linker.finder.find(f, texts[f])]
+        groups: dict[str, list] = {}
+        for span in spans:
+            if span.kind == "kb":
+                groups.setdefault(span.alias_norm, []).append(span)
+        cands = linker.candidates.candidates(groups)
+        cues = dis.cues(sorted(spans, key=lambda s: (s.field, s.start)), texts)
+        countries = dis.article_countries(groups, cands)
+        gold_by_text = {normalize_alias(g.text): g.qid for g in item.gold}
+        for norm, group in groups.items():
+            ev = dis.evidence(norm, group, cues, countries)
+            gold = gold_by_text.get(normalize_alias(group[0].text), "absent")
+            for cand in cands.get(norm, []):
+                if veto(cand, ev) is not None:
+                    continue
+                others = [c.entity.prior for c in cands[norm] if c is not cand]
+                rows.append(features(cand, max(others, default=0.0), ev))
+                if gold == "absent":  # not a gold mention: right only if the doc has the QID
+                    labels.append(1.0 if cand.entity.qid in item.gold_qids else 0.0)
+                else:
+                    labels.append(1.0 if gold == cand.entity.qid else 0.0)
+    return np.array(rows), np.array(labels)
+
+
+def fit(x: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
+    w = np.zeros(x.shape[1])
+    reg = l2 * np.eye(x.shape[1])
+    reg[0, 0] = 0.0  # the bias is not shrunk
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-(x @ w)))
+        grad = x.T @ (p - y) + reg @ w
+        hess = x.T @ (x * (p * (1 - p))[:, None]) + reg
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
+
+
+def log_loss(p: np.ndarray, y: np.ndarray) -> float:
+    p = np.clip(p, 1e-9, 1 - 1e-9)
+    return float(-(y * np.log(p) + (1 - y) * np.log(1 - p)).mean())
+
+
+def calibration(p: np.ndarray, y: np.ndarray) -> list[str]:
+    lines = []
+    for lo in np.arange(0, 1, 0.2):
+        sel = (p >= lo) & (p < lo + 0.2 + (lo >= 0.8) * 1e-9)
+        if sel.any():
+            lines.append(
+                f"  score {lo:.1f}-{lo + 0.2:.1f}: n={int(sel.sum()):4d} "
+                f"predicted={p[sel].mean():.2f} observed={y[sel].mean():.2f}"
+            )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--kb", type=Path, help="knowledge base (default: a fresh seed KB)")
+    parser.add_argument("--l2", type=float, default=1.0, help="L2 regularisation strength")
+    parser.add_argument("--write", action="store_true", help="write linkers/data/link_weights.json")
+    args = parser.parse_args()
+    from nieuwsstroom.linkers.seed import ensure_seed_kb
+
+    with tempfile.TemporaryDirectory() as tmp:
+        linker = build_linker(args.kb or ensure_seed_kb(Path(tmp)))
+        x, y = examples(linker, "dev")
+        xt, yt = examples(linker, "test")
+        linker.kb.close()
+    old = LinkScorer()
+    w = fit(x, y, args.l2)
+    new = LinkScorer(dict(zip(FEATURES, w.tolist(), strict=True)))
+    p_old = np.array([old.score(list(r)) for r in x])
+    p_new = np.array([new.score(list(r)) for r in x])
+    print(f"dev examples: {len(y)} ({int(y.sum())} right candidates)")
+    for name, value in zip(FEATURES, w, strict=True):
+        print(f"  {name:20s} {value:+.3f}")
+    print(
+        f"dev log loss: current weights {log_loss(p_old, y):.4f}, fitted {log_loss(p_new, y):.4f}"
+    )
+    print("dev calibration (fitted):", *calibration(p_new, y), sep="\n")
+    pt = np.array([new.score(list(r)) for r in xt])
+    print(
+        f"test: n={len(yt)} mean predicted={pt.mean():.3f} observed={yt.mean():.3f} "
+        f"log loss={log_loss(pt, yt):.4f}"
+    )
+    if args.write:
+        WEIGHTS_FILE.write_text(
+            json.dumps(
+                {
+                    "fitted_on": (
+                        f"dev part of tests/linkers/data/labelled, {len(y)} candidates, "
+                        f"L2 {args.l2}, {datetime.now(UTC).date().isoformat()}"
+                    ),
+                    "weights": {k: round(v, 4) for k, v in zip(FEATURES, w.tolist(), strict=True)},
+                },
+                indent=2,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        print(f"written {WEIGHTS_FILE}")
+    print(
+        f"fitted_log_loss_ratio_vs_current={log_loss(p_new, y) / max(log_loss(p_old, y), 1e-9):.3f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""From one article's spans and candidates to its entities: linked, and unlinked with why.
+
+The order matters: every alias is decided first (`disambiguate.py`), then short
+forms of people's names are tied to the full name in the article
+(`name_parts.py`), which may link a surname the knowledge base has no alias
+for ("Trump") or keep a given name away from a brand ("Lloyd"). Names that stay
+unlinked carry the reason and the best rejected candidate, so ops can see what
+the knowledge base lacks.
+"""
+
+from __future__ import annotations
+
+from nieuwsstroom.linkers.base import Entity, Mention
+from nieuwsstroom.linkers.candidates import Candidate
+from nieuwsstroom.linkers.context import NO_CUE, Cue
+from nieuwsstroom.linkers.disambiguate import ContextDisambiguator, Decision
+from nieuwsstroom.linkers.name_parts import full_name_of, persons
+from nieuwsstroom.linkers.normalize import normalize_alias
+from nieuwsstroom.linkers.spans import Span
+
+
+def link_article(
+    spans: list[Span],
+    candidates: dict[str, list[Candidate]],
+    texts: dict[str, str],
+    disambiguator: ContextDisambiguator,
+) -> list[Entity]:
+    """Linked entities (one per QID, in order of first mention), then unlinked names."""
+    groups: dict[str, list[Span]] = {}
+    for span in spans:
+        if span.kind == "kb":
+            groups.setdefault(span.alias_norm, []).append(span)
+    cues = disambiguator.cues(sorted(spans, key=lambda s: (s.field, s.start)), texts)
+    countries = disambiguator.article_countries(groups, candidates)
+    decisions = {
+        norm: disambiguator.decide_one(
+            candidates.get(norm, []), disambiguator.evidence(norm, group, cues, countries)
+        )
+        for norm, group in groups.items()
+    }
+    linked_type: dict[Span, tuple[str, str] | None] = {}
+    for span in spans:
+        decision = decisions.get(span.alias_norm) if span.kind == "kb" else None
+        if decision is not None and decision.candidate is not None:
+            linked_type[span] = (decision.candidate.entity.qid, decision.candidate.entity.type)
+    people = persons(spans, linked_type, cues, disambiguator.reader.given_names)
+    person_decision = {
+        qid: decisions[s.span.alias_norm] for s in people if (qid := s.qid) is not None
+    }
+
+    linked: dict[str, Entity] = {}
+    unlinked: dict[str, Entity] = {}
+    for span in spans:
+        mention = Mention(span.field, span.start, span.end, span.text)
+        cue = cues.get(span, NO_CUE)
+        decision = decisions.get(span.alias_norm) if span.kind == "kb" else None
+        person = full_name_of(span, people, cue)
+        if person is not None and person.qid is not None:
+            decision = person_decision[person.qid]
+        elif person is not None:
+            best = decision.best if decision else None
+            score = decision.best_score if decision else 0.0
+            why = f"part of the name {person.span.text!r}, a person the knowledge base lacks"
+            decision = Decision(None, score, why, best, score)
+        if decision is not None and decision.candidate is not None:
+            _add_linked(linked, decision, mention)
+            continue
+        key = normalize_alias(span.text)
+        item = unlinked.get(key)
+        if item is None:
+            item = unlinked[key] = _unlinked(span, decision, cue, person is not None)
+        item.mentions.append(mention)
+    return [*linked.values(), *unlinked.values()]
+
+
+def _add_linked(linked: dict[str, Entity], decision: Decision, mention: Mention) -> None:
+    assert decision.candidate is not None
+    ent = decision.candidate.entity
+    entity = linked.get(ent.qid)
+    if entity is None:
+        entity = linked[ent.qid] = Entity(
+            qid=ent.qid,
+            label=ent.label,
+            type=ent.type,
+            score=decision.score,
+            description=ent.description,
+        )
+    entity.score = max(entity.score, decision.score)
+    entity.mentions.append(mention)
+
+
+def _unlinked(span: Span, decision: Decision | None, cue: Cue, person: bool) -> Entity:
+    best = decision.best if decision is not None else None
+    if person:
+        etype = "PER"
+    elif cue.type is not None and cue.kind != "team":
+        etype = cue.type
+    elif cue.kind == "team":
+        etype = "ORG"
+    elif span.kind != "kb":
+        etype = span.type_hint
+    else:
+        etype = best.entity.type if best is not None else "MISC"
+    best_json = None
+    if best is not None:
+        best_json = {
+            "qid": best.entity.qid,
+            "label": best.entity.label,
+            "type": best.entity.type,
+            "score": round(decision.best_score if decision else 0.0, 4),
+        }
+    reason = decision.reason if decision is not None else "no candidate in the knowledge base"
+    return Entity(
+        qid=None,
+        label=span.text,
+        type=etype,
+        score=decision.score if decision is not None else 0.0,
+        reason=reason,
+        best_candidate=best_json,
+    )

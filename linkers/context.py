@@ -1,0 +1,142 @@
+"""What the Dutch words around a mention say about the kind of thing it names.
+
+A candidate must earn its link: the knowledge base may hold a brand "Adam", an
+island "Man" and a city "Liverpool", but "Adam (19) bouwt een app", "Man: Vroeger
+voeren we uit" and "achter Liverpool en Benfica" in a match report name a person,
+a speaker and a club. `ContextReader.read` turns the text around each span into
+one `Cue`: the entity type the context expects (PER, ORG, LOC), optionally the
+kind of place or body (`settlement`, `region`, `country`, `team`), how strong
+the evidence is, and why (the reason ops see for a rejected candidate).
+
+Evidence, strongest first: a speaker label at a line start ("Dyer:"); a title
+or role before the name ("minister", "de heer", "Kamerlid"), an organisation
+word ("supermarkt", "techbedrijf", "partij"), a place word ("provincie",
+"stad") or a place preposition ("in", "uit", "naar") right before it, also
+through a list ("in Gent en Leuven"); an age after it ("Adam (19)"); a team
+context (a sports text, a sentence about a match, no place preposition); a
+given name on its own; a speech verb after it ("zei").
+The word lists are in `cue_words.py`; given names in `data/nl_given_names.txt`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from nieuwsstroom.linkers import cue_words as cw
+from nieuwsstroom.linkers.normalize import fold
+from nieuwsstroom.linkers.spans import Span
+
+GIVEN_NAMES_FILE = Path(__file__).parent / "data" / "nl_given_names.txt"
+
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+|[^\w\s]")
+_SCORE = re.compile(r"(?<![\d.,-])\d{1,2}-\d{1,2}(?![\d-])")
+_AGE_AFTER = re.compile(r"^\s*\((\d{1,3})\)")
+_SENTENCE_BREAK = re.compile(r"[.!?\n]")
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """What the context expects; `strength` 2 = explicit, 1 = a hint, 0 = nothing."""
+
+    type: str | None = None
+    kind: str | None = None
+    strength: int = 0
+    why: str = ""
+
+
+NO_CUE = Cue()
+
+
+def load_given_names(path: Path = GIVEN_NAMES_FILE) -> frozenset[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(fold(ln.strip()) for ln in lines if ln.strip() and not ln.startswith("#"))
+
+
+class ContextReader:
+    """Reads cues for the spans of one field; built once, holds only word lists."""
+
+    def __init__(self, given_names: frozenset[str] | None = None) -> None:
+        self.given_names = load_given_names() if given_names is None else given_names
+
+    @staticmethod
+    def is_sports_text(texts: list[str]) -> bool:
+        """A match report: a score ("2-1") or at least two sports words in the article."""
+        words = {w for t in texts for w in fold(t).split()}
+        if any(_SCORE.search(t) for t in texts):
+            return True
+        return len(words & cw.SPORT_DOC_WORDS) >= 2
+
+    def read_field(self, spans: list[Span], text: str, sports: bool) -> list[Cue]:
+        """One cue per span (spans sorted by start); list members share a place cue."""
+        cues: list[Cue] = []
+        for i, span in enumerate(spans):
+            cue = self._read(span, text, sports)
+            if cue.strength < 2 and i > 0 and cues[i - 1].type == "LOC":
+                gap = text[spans[i - 1].end : span.start]
+                if cues[i - 1].strength == 2 and gap.strip() in (",", "en", "of", ", en"):
+                    cue = Cue("LOC", cues[i - 1].kind, 2, cues[i - 1].why + " (list)")
+            cues.append(cue)
+        return cues
+
+    def _read(self, span: Span, text: str, sports: bool) -> Cue:
+        before = _WORD.findall(text[max(0, span.start - 80) : span.start])
+        after = text[span.end : span.end + 40]
+        line_start = text.rfind("\n", 0, span.start) + 1
+        if (
+            span.field == "body"
+            and not text[line_start : span.start].strip()
+            and after.startswith(":")
+        ):
+            return Cue("PER", None, 2, "speaker label")
+        explicit = self._before(before)
+        if explicit is not None:
+            return explicit
+        if _AGE_AFTER.match(after):
+            return Cue("PER", None, 2, "an age after it")
+        if sports and self._match_sentence(span, text):
+            return Cue("ORG", "team", 2, "team context (a match report)")
+        words = fold(span.text).split()
+        if len(words) == 1 and words[0] in self.given_names:
+            return Cue("PER", None, 1, "a given name")
+        nxt = fold(after).split()[:1]
+        if nxt and nxt[0].strip(",") in cw.SPEECH_VERBS:
+            return Cue("PER", None, 1, f"'{nxt[0].strip(',')}' after it")
+        return NO_CUE
+
+    @staticmethod
+    def _before(tokens: list[str]) -> Cue | None:
+        """A title, role, organisation or place word before the name (same clause)."""
+        if not tokens:
+            return None
+        last = fold(tokens[-1])
+        if last in cw.LOC_PREPOSITIONS:
+            return Cue("LOC", None, 2, f"'{last}' before it")
+        if last == "van":  # "gouverneur Gavin Newsom van Californië": not the governor
+            return None
+        if last == "het" and len(tokens) >= 2 and fold(tokens[-2]) in ("in", "uit", "naar"):
+            return Cue("MISC", "language", 2, f"'{fold(tokens[-2])} het' before it")
+        # Look back over the name's run-up: "minister van Financiën Eelco Heinen",
+        # "de Belgische provincie Luxemburg", "de 19-jarige Adam", "supermarkt van Dirk".
+        for token in reversed(tokens[-6:]):
+            word = fold(token)
+            if word in cw.PLACE_KIND_WORDS:
+                return Cue("LOC", cw.PLACE_KIND_WORDS[word], 2, f"'{word}' before it")
+            if word in cw.PER_TITLES or word.endswith(cw.PER_TITLE_SUFFIXES):
+                return Cue("PER", None, 2, f"'{word}' before it")
+            if word in cw.ORG_WORDS or word.endswith(cw.ORG_WORD_SUFFIXES):
+                return Cue("ORG", None, 2, f"'{word}' before it")
+            if not (word in cw.RUN_UP_WORDS or word.isdigit() or token[:1].isupper()):
+                return None
+        return None
+
+    @staticmethod
+    def _match_sentence(span: Span, text: str) -> bool:
+        """The span's sentence is about a match (and no place preposition precedes it)."""
+        starts = [m.end() for m in _SENTENCE_BREAK.finditer(text, 0, span.start)]
+        start = starts[-1] if starts else 0
+        m = _SENTENCE_BREAK.search(text, span.end)
+        sentence = fold(text[start : m.start() if m else len(text)])
+        words = set(_WORD.findall(sentence))
+        return bool(_SCORE.search(sentence)) or bool(words & cw.SPORT_SENTENCE_WORDS)
