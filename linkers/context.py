@@ -116,7 +116,7 @@ class ContextReader:
         if last == "van":  # "gouverneur Gavin Newsom van Californië": not the governor
             return None
         if last == "het" and len(tokens) >= 2 and fold(tokens[-2]) in ("in", "uit", "naar"):
-            return Cue("MISC", "language", 2, f"'{fold(tokens[-2])} het' before it")
+            return Cue(None, "language", 1, f"'{fold(tokens[-2])} het' before it")
         # Look back over the name's run-up: "minister van Financiën Eelco Heinen",
         # "de Belgische provincie Luxemburg", "de 19-jarige Adam", "supermarkt van Dirk".
         for token in reversed(tokens[-6:]):

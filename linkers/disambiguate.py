@@ -104,7 +104,7 @@ class ContextDisambiguator:
         self, norm: str, spans: list[Span], cues: dict[Span, Cue], countries: frozenset[str]
     ) -> Evidence:
         span_cues = [cues.get(s, NO_CUE) for s in spans]
-        cue = max(span_cues, key=lambda c: c.strength)
+        cue = max(span_cues, key=lambda c: (c.strength, c.kind is not None))
         return Evidence(
             surface=spans[0].text,
             cue=cue,
@@ -117,11 +117,15 @@ class ContextDisambiguator:
     def decide_one(self, cands: list[Candidate], ev: Evidence) -> Decision:
         if not cands:
             return Decision(None, 0.0, "no candidate in the knowledge base")
+        vetoes = {c.entity.qid: veto(c, ev) or kind_veto(c, cands, ev.cue) for c in cands}
         scored: list[tuple[float, Candidate, str | None]] = []
         for cand in cands:
-            rival = max((c.entity.prior for c in cands if c is not cand), default=0.0)
-            score = self.scorer.score(features(cand, rival, ev))
-            scored.append((score, cand, veto(cand, ev) or kind_veto(cand, cands, ev.cue)))
+            # The rival is the strongest candidate the context has not ruled out.
+            rivals = [
+                c.entity.prior for c in cands if c is not cand and vetoes[c.entity.qid] is None
+            ]
+            score = self.scorer.score(features(cand, max(rivals, default=0.0), ev))
+            scored.append((score, cand, vetoes[cand.entity.qid]))
         scored.sort(key=lambda t: (-t[0], t[1].entity.qid))
         allowed = [(s, c) for s, c, why in scored if why is None]
         top_score, top, top_veto = scored[0]

@@ -84,7 +84,12 @@ def features(cand: Candidate, rival_prior: float, ev: Evidence) -> list[float]:
     words = cand.alias.split()
     letters = [c for c in ev.surface if c.isalpha()]
     surface_caps = len(letters) >= 2 and all(c.isupper() for c in letters)
-    alias_caps = cand.alias.isupper() and len(cand.alias) >= 2
+    # "PVDA" for the alias "PvdA", "Polen" for a lab called "POLEN": same letters, other case.
+    case_mismatch = (
+        cand.alias != ev.surface
+        and cand.alias.casefold() == ev.surface.casefold()
+        and not ev.sentence_initial_only
+    )
     cue = ev.cue
     scale = 1.0 if cue.strength >= 2 else 0.5
     type_agree = 0.0 if cue.type is None else (scale if cue.type == entity.type else -scale)
@@ -99,7 +104,7 @@ def features(cand: Candidate, rival_prior: float, ev: Evidence) -> list[float]:
         cand.alias_weight,
         1.0 if len(words) >= 2 else 0.0,
         1.0 if surface_caps else 0.0,
-        1.0 if alias_caps and not surface_caps else 0.0,
+        1.0 if case_mismatch else 0.0,
         type_agree,
         kind_agree,
         coh,
@@ -119,6 +124,14 @@ def veto(cand: Candidate, ev: Evidence) -> str | None:
         return "a language is meant only after 'in het' (else it is an adjective)"
     if cue.kind == "team" and (entity.kind in prominence.PLACE_KINDS or entity.type != "ORG"):
         return f"{cue.why}: a team is meant, candidate is {_what(cand)}"
+    letters = [c for c in ev.surface if c.isalpha()]
+    if (
+        2 <= len(letters) <= 4
+        and all(c.isupper() for c in letters)
+        and coherence(cand, ev) < 0
+        and entity.prior < 0.6
+    ):
+        return f"short acronym of a foreign {entity.kind or 'body'} the article does not place"
     if cue.type is None or cue.type == entity.type:
         return None
     if cue.strength >= 2:

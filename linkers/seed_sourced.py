@@ -12,7 +12,8 @@ module turns each row into the project's terms:
   is a place, "supermarket chain" a company);
 - `country` from the description ("province of Morocco", "company in Velsen,
   Netherlands", "political party in Belgium", "Dutch supermarket chain");
-- aliases with at least two letters ("3" is a digit in Dutch text, not a brand).
+- aliases with a letter and at least two characters ("3" is a digit in Dutch
+  text, not a brand; "D66" stays).
 """
 
 from __future__ import annotations
@@ -179,7 +180,8 @@ class SourcedRow:
 
 
 def _alias_ok(name: str) -> bool:
-    return sum(ch.isalpha() for ch in name) >= 2
+    """A name needs a letter and two characters: "3" is a digit in Dutch text; "D66" is fine."""
+    return any(ch.isalpha() for ch in name) and len(name.strip()) >= 2
 
 
 class CountryResolver:
