@@ -29,12 +29,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from nieuwsstroom.linkers import build_linker  # noqa: E402
+from nieuwsstroom.linkers.disambiguate import kind_veto  # noqa: E402
 from nieuwsstroom.linkers.evaluation import load_labelled  # noqa: E402
 from nieuwsstroom.linkers.link_score import (  # noqa: E402
     FEATURES,
     WEIGHTS_FILE,
     LinkScorer,
     features,
+    rival_strength,
     veto,
 )
 from nieuwsstroom.linkers.normalize import normalize_alias  # noqa: E402
@@ -55,15 +57,19 @@ def examples(linker, part: str) -> tuple[np.ndarray, np.ndarray]:
                 groups.setdefault(span.alias_norm, []).append(span)
         cands = linker.candidates.candidates(groups)
         cues = dis.cues(sorted(spans, key=lambda s: (s.field, s.start)), texts)
-        countries = dis.article_countries(groups, cands)
+        # The countries the linker's second pass sees: named ones plus confirmed links.
+        first = dis.decide_groups(groups, cands, cues)
+        countries = dis.article_countries(groups, cands) | dis.confirmed_countries(first)
         gold_by_text = {normalize_alias(g.text): g.qid for g in item.gold}
         for norm, group in groups.items():
             ev = dis.evidence(norm, group, cues, countries)
             gold = gold_by_text.get(normalize_alias(group[0].text), "absent")
-            for cand in cands.get(norm, []):
-                if veto(cand, ev) is not None:
-                    continue
-                others = [c.entity.prior for c in cands[norm] if c is not cand]
+            group_cands = cands.get(norm, [])
+            open_cands = [
+                c for c in group_cands if (veto(c, ev) or kind_veto(c, group_cands, ev.cue)) is None
+            ]
+            for cand in open_cands:
+                others = [rival_strength(c, ev) for c in open_cands if c is not cand]
                 rows.append(features(cand, max(others, default=0.0), ev))
                 if gold == "absent":  # not a gold mention: right only if the doc has the QID
                     labels.append(1.0 if cand.entity.qid in item.gold_qids else 0.0)

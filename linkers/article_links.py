@@ -31,13 +31,7 @@ def link_article(
         if span.kind == "kb":
             groups.setdefault(span.alias_norm, []).append(span)
     cues = disambiguator.cues(sorted(spans, key=lambda s: (s.field, s.start)), texts)
-    countries = disambiguator.article_countries(groups, candidates)
-    decisions = {
-        norm: disambiguator.decide_one(
-            candidates.get(norm, []), disambiguator.evidence(norm, group, cues, countries)
-        )
-        for norm, group in groups.items()
-    }
+    decisions = disambiguator.decide_groups(groups, candidates, cues)
     linked_type: dict[Span, tuple[str, str] | None] = {}
     for span in spans:
         decision = decisions.get(span.alias_norm) if span.kind == "kb" else None

@@ -119,14 +119,21 @@ class ContextReader:
             return Cue(None, "language", 1, f"'{fold(tokens[-2])} het' before it")
         # Look back over the name's run-up: "minister van Financiën Eelco Heinen",
         # "de Belgische provincie Luxemburg", "de 19-jarige Adam", "supermarkt van Dirk".
-        for token in reversed(tokens[-6:]):
-            word = fold(token)
+        run_up = tokens[-6:]
+        for i in range(len(run_up) - 1, -1, -1):
+            token, word = run_up[i], fold(run_up[i])
+            if word == "van" and i > 0 and run_up[i - 1][:1].isupper():
+                return None  # "viroloog Marion Koopmans van het Erasmus MC": not the virologist
             if word in cw.PLACE_KIND_WORDS:
                 return Cue("LOC", cw.PLACE_KIND_WORDS[word], 2, f"'{word}' before it")
-            if word in cw.PER_TITLES or word.endswith(cw.PER_TITLE_SUFFIXES):
-                return Cue("PER", None, 2, f"'{word}' before it")
-            if word in cw.ORG_WORDS or word.endswith(cw.ORG_WORD_SUFFIXES):
+            if word in cw.ORG_WORDS:
                 return Cue("ORG", None, 2, f"'{word}' before it")
+            if word in cw.PER_TITLES:
+                return Cue("PER", None, 2, f"'{word}' before it")
+            if word.endswith(cw.ORG_WORD_SUFFIXES):
+                return Cue("ORG", None, 2, f"'{word}' before it")
+            if word.endswith(cw.PER_TITLE_SUFFIXES):
+                return Cue("PER", None, 2, f"'{word}' before it")
             if not (word in cw.RUN_UP_WORDS or word.isdigit() or token[:1].isupper()):
                 return None
         return None

@@ -28,7 +28,13 @@ from dataclasses import dataclass
 
 from nieuwsstroom.linkers.candidates import Candidate
 from nieuwsstroom.linkers.context import NO_CUE, ContextReader, Cue
-from nieuwsstroom.linkers.link_score import Evidence, LinkScorer, features, veto
+from nieuwsstroom.linkers.link_score import (
+    Evidence,
+    LinkScorer,
+    features,
+    rival_strength,
+    veto,
+)
 from nieuwsstroom.linkers.spans import Span
 
 _PLACE_ORDER = ("country", "settlement", "region")
@@ -95,10 +101,22 @@ class ContextDisambiguator:
             top = max(cands, key=lambda c: c.entity.prior)
             rival = max((c.entity.prior for c in cands if c is not top), default=0.0)
             alone = len(cands) == 1 and top.alias_weight >= 0.9
-            country_name = top.entity.kind == "country" and top.entity.prior - rival >= 0.3
-            if (alone or country_name) and top.entity.country:
+            # A country, or a place that clearly outranks its namesakes (Amsterdam the city).
+            clear = top.entity.kind in _PLACE_ORDER and top.entity.prior - rival >= 0.3
+            if (alone or clear) and top.entity.country:
                 found.add(top.entity.country)
         return frozenset(found)
+
+    def confirmed_countries(self, decisions: dict[str, Decision]) -> frozenset[str]:
+        """Countries of the places and parties the first pass linked with confidence."""
+        return frozenset(
+            d.candidate.entity.country
+            for d in decisions.values()
+            if d.candidate is not None
+            and d.score >= 0.8
+            and d.candidate.entity.country
+            and d.candidate.entity.kind in (*_PLACE_ORDER, "party", "person")
+        )
 
     def evidence(
         self, norm: str, spans: list[Span], cues: dict[Span, Cue], countries: frozenset[str]
@@ -122,7 +140,9 @@ class ContextDisambiguator:
         for cand in cands:
             # The rival is the strongest candidate the context has not ruled out.
             rivals = [
-                c.entity.prior for c in cands if c is not cand and vetoes[c.entity.qid] is None
+                rival_strength(c, ev)
+                for c in cands
+                if c is not cand and vetoes[c.entity.qid] is None
             ]
             score = self.scorer.score(features(cand, max(rivals, default=0.0), ev))
             scored.append((score, cand, vetoes[cand.entity.qid]))
@@ -156,13 +176,26 @@ class ContextDisambiguator:
             key=lambda s: (s.field, s.start),
         )
         cues = self.cues(spans, texts)
-        countries = self.article_countries(spans_by_alias, candidates)
-        return {
-            norm: self.decide_one(
-                candidates.get(norm, []), self.evidence(norm, group, cues, countries)
-            )
-            for norm, group in spans_by_alias.items()
-        }
+        return self.decide_groups(spans_by_alias, candidates, cues)
+
+    def decide_groups(
+        self,
+        groups: dict[str, list[Span]],
+        candidates: dict[str, list[Candidate]],
+        cues: dict[Span, Cue],
+    ) -> dict[str, Decision]:
+        """Two passes: the countries of what the first pass links surely inform the second."""
+        countries = self.article_countries(groups, candidates)
+        decisions: dict[str, Decision] = {}
+        for _ in range(2):
+            decisions = {
+                norm: self.decide_one(
+                    candidates.get(norm, []), self.evidence(norm, group, cues, countries)
+                )
+                for norm, group in groups.items()
+            }
+            countries = countries | self.confirmed_countries(decisions)
+        return decisions
 
 
 def kind_veto(cand: Candidate, cands: list[Candidate], cue: Cue) -> str | None:

@@ -35,7 +35,9 @@ FEATURES = (
     "case_mismatch",
     "type_agree",
     "kind_agree",
-    "coherent",
+    "country_named",
+    "country_home",
+    "foreign",
     "incoherent_obscure",
     "sentence_initial",
     "mentions",
@@ -78,6 +80,11 @@ def coherence(cand: Candidate, ev: Evidence) -> float:
     return -1.0 if ev.countries else 0.0
 
 
+def rival_strength(cand: Candidate, ev: Evidence) -> float:
+    """How strong a rival `cand` is: its prior, halved if the article places it elsewhere."""
+    return cand.entity.prior * (0.5 if coherence(cand, ev) < 0 else 1.0)
+
+
 def features(cand: Candidate, rival_prior: float, ev: Evidence) -> list[float]:
     """The feature vector of `cand` (order of `FEATURES`)."""
     entity = cand.entity
@@ -97,6 +104,10 @@ def features(cand: Candidate, rival_prior: float, ev: Evidence) -> list[float]:
     if cue.kind and entity.kind:
         kind_agree = 1.0 if cue.kind == entity.kind else -1.0
     coh = coherence(cand, ev)
+    country = entity.country
+    named = bool(country) and country in ev.countries
+    home = bool(country) and not named and country in ev.home
+    foreign = bool(country) and not named and not home
     return [
         1.0,
         entity.prior,
@@ -107,13 +118,15 @@ def features(cand: Candidate, rival_prior: float, ev: Evidence) -> list[float]:
         1.0 if case_mismatch else 0.0,
         type_agree,
         kind_agree,
-        coh,
+        1.0 if named else 0.0,
+        1.0 if home else 0.0,
+        1.0 if foreign else 0.0,
         (1.0 - entity.prior) if coh < 0 else 0.0,
         1.0 if ev.sentence_initial_only else 0.0,
         math.log1p(ev.mention_count),
         1.0 if entity.kind == "country" else 0.0,
         # "AI", "RSF", "CBS": short acronyms of obscure bodies are usually something else.
-        (1.0 - entity.prior) if surface_caps and len(letters) <= 3 else 0.0,
+        (1.0 - entity.prior) if surface_caps and len(letters) <= 3 and foreign else 0.0,
     ]
 
 
