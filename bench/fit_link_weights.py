@@ -59,7 +59,7 @@ def examples(linker, part: str) -> tuple[np.ndarray, np.ndarray]:
         cues = dis.cues(sorted(spans, key=lambda s: (s.field, s.start)), texts)
         # The countries the linker's second pass sees: named ones plus confirmed links.
         first = dis.decide_groups(groups, cands, cues)
-        countries = dis.article_countries(groups, cands) | dis.confirmed_countries(first)
+        countries = dis._merge(dis.article_countries(groups, cands), dis.confirmed_countries(first))
         gold_by_text = {normalize_alias(g.text): g.qid for g in item.gold}
         for norm, group in groups.items():
             ev = dis.evidence(norm, group, cues, countries)

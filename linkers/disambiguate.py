@@ -42,6 +42,8 @@ _PLACE_ORDER = ("country", "settlement", "region")
 country first, then the city: "Luxemburg" the country, "Utrecht" the city, "Moskou"
 the city, not the oblast. "de provincie Utrecht" says otherwise."""
 
+#: Kinds whose country says where an article is (a company's does not).
+_COUNTRY_EVIDENCE = frozenset({"country", "settlement", "region", "place", "party", "person"})
 #: Dutch-language news is about these countries unless it says otherwise.
 HOME_COUNTRIES = frozenset({"Q55", "Q31"})
 
@@ -91,36 +93,41 @@ class ContextDisambiguator:
 
     def article_countries(
         self, groups: dict[str, list[Span]], candidates: dict[str, list[Candidate]]
-    ) -> frozenset[str]:
-        """Countries the article names unambiguously (a country, or a lone candidate)."""
-        found: set[str] = set()
+    ) -> dict[str, set[str]]:
+        """Countries the article names unambiguously, each with the aliases that name it.
+
+        A country name, or a place that clearly outranks its namesakes (Amsterdam
+        the city); a lone obscure candidate is no evidence (it would vouch for itself).
+        """
+        found: dict[str, set[str]] = {}
         for norm in groups:
             cands = candidates.get(norm, [])
             if not cands:
                 continue
             top = max(cands, key=lambda c: c.entity.prior)
             rival = max((c.entity.prior for c in cands if c is not top), default=0.0)
-            alone = len(cands) == 1 and top.alias_weight >= 0.9
-            # A country, or a place that clearly outranks its namesakes (Amsterdam the city).
             clear = top.entity.kind in _PLACE_ORDER and top.entity.prior - rival >= 0.3
-            if (alone or clear) and top.entity.country:
-                found.add(top.entity.country)
-        return frozenset(found)
+            if clear and top.entity.prior >= 0.6 and top.entity.country:
+                found.setdefault(top.entity.country, set()).add(norm)
+        return found
 
-    def confirmed_countries(self, decisions: dict[str, Decision]) -> frozenset[str]:
-        """Countries of the places and parties the first pass linked with confidence."""
-        return frozenset(
-            d.candidate.entity.country
-            for d in decisions.values()
-            if d.candidate is not None
-            and d.score >= 0.8
-            and d.candidate.entity.country
-            and d.candidate.entity.kind in (*_PLACE_ORDER, "party", "person")
-        )
+    def confirmed_countries(self, decisions: dict[str, Decision]) -> dict[str, set[str]]:
+        """Countries of the places, parties and people the first pass linked with confidence."""
+        found: dict[str, set[str]] = {}
+        for norm, d in decisions.items():
+            ent = d.candidate.entity if d.candidate is not None else None
+            if ent and d.score >= 0.8 and ent.country and ent.kind in _COUNTRY_EVIDENCE:
+                found.setdefault(ent.country, set()).add(norm)
+        return found
+
+    @staticmethod
+    def _merge(a: dict[str, set[str]], b: dict[str, set[str]]) -> dict[str, set[str]]:
+        return {k: a.get(k, set()) | b.get(k, set()) for k in a.keys() | b.keys()}
 
     def evidence(
-        self, norm: str, spans: list[Span], cues: dict[Span, Cue], countries: frozenset[str]
+        self, norm: str, spans: list[Span], cues: dict[Span, Cue], countries: dict[str, set[str]]
     ) -> Evidence:
+        """What the article says about one alias; countries named only by itself do not count."""
         span_cues = [cues.get(s, NO_CUE) for s in spans]
         cue = max(span_cues, key=lambda c: (c.strength, c.kind is not None))
         return Evidence(
@@ -128,7 +135,7 @@ class ContextDisambiguator:
             cue=cue,
             sentence_initial_only=all(s.sentence_initial for s in spans) and " " not in norm,
             mention_count=len(spans),
-            countries=countries,
+            countries=frozenset(c for c, by in countries.items() if by - {norm}),
             home=self.home,
         )
 
@@ -194,7 +201,7 @@ class ContextDisambiguator:
                 )
                 for norm, group in groups.items()
             }
-            countries = countries | self.confirmed_countries(decisions)
+            countries = self._merge(countries, self.confirmed_countries(decisions))
         return decisions
 
 
