@@ -26,6 +26,8 @@ def link_article(
     disambiguator: ContextDisambiguator,
 ) -> list[Entity]:
     """Linked entities (one per QID, in order of first mention), then unlinked names."""
+    reader = disambiguator.reader
+    spans = [s for s in spans if reader.is_mention(s, texts[s.field])]
     groups: dict[str, list[Span]] = {}
     for span in spans:
         if span.kind == "kb":

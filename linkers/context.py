@@ -27,6 +27,7 @@ from pathlib import Path
 from nieuwsstroom.linkers import cue_words as cw
 from nieuwsstroom.linkers.normalize import fold
 from nieuwsstroom.linkers.spans import Span
+from nieuwsstroom.linkers.unknown_names import is_lead_word
 
 GIVEN_NAMES_FILE = Path(__file__).parent / "data" / "nl_given_names.txt"
 
@@ -57,8 +58,26 @@ def load_given_names(path: Path = GIVEN_NAMES_FILE) -> frozenset[str]:
 class ContextReader:
     """Reads cues for the spans of one field; built once, holds only word lists."""
 
-    def __init__(self, given_names: frozenset[str] | None = None) -> None:
+    def __init__(
+        self,
+        given_names: frozenset[str] | None = None,
+        common_words: frozenset[str] = frozenset(),
+    ) -> None:
         self.given_names = load_given_names() if given_names is None else given_names
+        self.common_words = common_words
+
+    def is_mention(self, span: Span, text: str) -> bool:
+        """False for an alias hit that is an ordinary word in this place.
+
+        "Nederland" in "Nederlands" (the stem of an adjective), and a title or
+        organisation word capitalised at a sentence start ("Topman Boudewijn
+        Siemons zei": a brand called Topman is not meant).
+        """
+        if span.kind != "kb":
+            return True
+        if text[span.end : span.end + 1] == "s" and fold(span.text + "s") in self.common_words:
+            return False
+        return not (span.sentence_initial and " " not in span.text and is_lead_word(span.text))
 
     @staticmethod
     def is_sports_text(texts: list[str]) -> bool:

@@ -130,6 +130,12 @@ class ContextDisambiguator:
         """What the article says about one alias; countries named only by itself do not count."""
         span_cues = [cues.get(s, NO_CUE) for s in spans]
         cue = max(span_cues, key=lambda c: (c.strength, c.kind is not None))
+        mixed = any(c.strength < 2 or c.type != cue.type for c in span_cues)
+        if cue.strength >= 2 and cue.type != "PER" and mixed:
+            # "de haven van Rotterdam ... Havenbedrijf Rotterdam": mixed evidence is a hint,
+            # not a veto for every mention of the alias. (A person stays a person: an age
+            # or title once makes "Milan" a man in the whole article.)
+            cue = Cue(cue.type, cue.kind, 1, cue.why + " (one of several mentions)")
         return Evidence(
             surface=spans[0].text,
             cue=cue,

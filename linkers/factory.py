@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from nieuwsstroom.linkers.candidates import KBCandidates
+from nieuwsstroom.linkers.context import ContextReader
 from nieuwsstroom.linkers.disambiguate import ContextDisambiguator
 from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
 from nieuwsstroom.linkers.mentions import MentionFinder
@@ -19,5 +20,8 @@ def build_linker(kb_path: Path, threshold: float = 0.5) -> WikidataLinker:
     and `ValueError` if `threshold` is outside [0, 1].
     """
     kb = KnowledgeBase(Path(kb_path))
-    finder = MentionFinder(kb.iter_alias_types(), load_common_words())
-    return WikidataLinker(kb, finder, KBCandidates(kb), ContextDisambiguator(threshold=threshold))
+    common_words = load_common_words()
+    finder = MentionFinder(kb.iter_alias_types(), common_words)
+    reader = ContextReader(common_words=common_words)
+    disambiguator = ContextDisambiguator(threshold=threshold, reader=reader)
+    return WikidataLinker(kb, finder, KBCandidates(kb), disambiguator)

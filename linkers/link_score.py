@@ -73,8 +73,8 @@ def coherence(cand: Candidate, ev: Evidence) -> float:
         return 0.0
     if country in ev.countries:
         return 1.0
-    if country in ev.home:
-        return 0.5
+    if country in ev.home and cand.entity.kind != "party":
+        return 0.5  # a party runs in its own country: a Belgian text's "PVDA" is not the PvdA
     if cand.entity.kind not in _COUNTRY_BOUND:
         return 0.0
     return -1.0 if ev.countries else 0.0
@@ -106,7 +106,7 @@ def features(cand: Candidate, rival_prior: float, ev: Evidence) -> list[float]:
     coh = coherence(cand, ev)
     country = entity.country
     named = bool(country) and country in ev.countries
-    home = bool(country) and not named and country in ev.home
+    home = bool(country) and not named and country in ev.home and entity.kind != "party"
     foreign = bool(country) and not named and not home
     return [
         1.0,

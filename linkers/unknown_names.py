@@ -20,7 +20,12 @@ from nieuwsstroom.linkers.cue_words import (
     ADJECTIVE_SUFFIXES,
     CONNECTORS,
     ORG_CUES,
+    ORG_WORD_SUFFIXES,
+    ORG_WORDS,
     PER_CUES,
+    PER_TITLE_SUFFIXES,
+    PER_TITLES,
+    PLACE_KIND_WORDS,
     ROMAN_NUMERALS,
 )
 from nieuwsstroom.linkers.normalize import is_acronym, is_capitalised, normalize_alias
@@ -56,9 +61,21 @@ class UnknownNameFinder:
                 cover_at[t_i] = c
         out: list[Span] = []
         swallowed: set[int] = set()
+        for t_i in list(cover_at):
+            # "Parijs-Roubaix", "Oost-Groningen": a place alias inside a capitalised
+            # compound is part of another name (unlike "NAVO-top").
+            s, e, word = tokens[t_i]
+            sp = covered[cover_at[t_i]]
+            parts = word.split("-")
+            if (sp.start > s or sp.end < e) and len(parts) > 1 and all(map(is_capitalised, parts)):
+                swallowed.add(cover_at.pop(t_i))
         i = 0
         while i < len(tokens):
             run = self._run_from(i, tokens, text, cover_at)
+            if len(run) > 1 and is_lead_word(tokens[run[0]][2]):
+                run = run[
+                    1:
+                ]  # "Staatssecretaris Vincent Karremans", "Oppositiepartijen GroenLinks"
             if not run:
                 i += 1
                 continue
@@ -187,6 +204,17 @@ class UnknownNameFinder:
     def _is_common(self, word: str) -> bool:
         """An ordinary Dutch word (capitalised at a sentence start or in a heading)."""
         return not is_acronym(word) and normalize_alias(word) in self.common_words
+
+
+def is_lead_word(word: str) -> bool:
+    """A title or organisation word that starts a sentence before a name, not part of it."""
+    low = normalize_alias(word)
+    for form in (low, low[:-2] if low.endswith("en") else low, low.rstrip("s")):
+        if form in PER_TITLES or form in ORG_WORDS or form in PLACE_KIND_WORDS:
+            return True
+        if form.endswith(ORG_WORD_SUFFIXES) or form.endswith(PER_TITLE_SUFFIXES):
+            return True
+    return False
 
 
 def type_hint(words: list[str], text: str, start: int) -> str:
