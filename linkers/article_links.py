@@ -14,7 +14,7 @@ from nieuwsstroom.linkers.base import Entity, Mention
 from nieuwsstroom.linkers.candidates import Candidate
 from nieuwsstroom.linkers.context import NO_CUE, Cue
 from nieuwsstroom.linkers.disambiguate import ContextDisambiguator, Decision
-from nieuwsstroom.linkers.name_parts import full_name_of, persons
+from nieuwsstroom.linkers.name_parts import full_name_of, persons, short_form_spans
 from nieuwsstroom.linkers.normalize import normalize_alias
 from nieuwsstroom.linkers.spans import Span
 
@@ -40,6 +40,9 @@ def link_article(
         if decision is not None and decision.candidate is not None:
             linked_type[span] = (decision.candidate.entity.qid, decision.candidate.entity.type)
     people = persons(spans, linked_type, cues, disambiguator.reader.given_names)
+    extra = short_form_spans(texts, people, spans)
+    if extra:
+        spans = sorted([*spans, *extra], key=lambda s: (s.field != "title", s.start))
     person_decision = {
         qid: decisions[s.span.alias_norm] for s in people if (qid := s.qid) is not None
     }

@@ -75,6 +75,8 @@ class ContextReader:
         """
         if span.kind != "kb":
             return True
+        if not any(ch.isalpha() for ch in span.text):
+            return False  # "3 doden": a number, whatever brand is called "3"
         if text[span.end : span.end + 1] == "s" and fold(span.text + "s") in self.common_words:
             return False
         return not (span.sentence_initial and " " not in span.text and is_lead_word(span.text))

@@ -106,7 +106,10 @@ class ContextDisambiguator:
                 continue
             top = max(cands, key=lambda c: c.entity.prior)
             rival = max((c.entity.prior for c in cands if c is not top), default=0.0)
-            clear = top.entity.kind in _PLACE_ORDER and top.entity.prior - rival >= 0.3
+            place = top.entity.kind in _PLACE_ORDER or (
+                not top.entity.kind and top.entity.type == "LOC"  # a KB without kinds
+            )
+            clear = place and top.entity.prior - rival >= 0.3
             if clear and top.entity.prior >= 0.6 and top.entity.country:
                 found.setdefault(top.entity.country, set()).add(norm)
         return found

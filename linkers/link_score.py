@@ -107,7 +107,8 @@ def features(cand: Candidate, rival_prior: float, ev: Evidence) -> list[float]:
     country = entity.country
     named = bool(country) and country in ev.countries
     home = bool(country) and not named and country in ev.home and entity.kind != "party"
-    foreign = bool(country) and not named and not home
+    # Only places, parties and people are out of place abroad; Google is news anywhere.
+    foreign = bool(country) and not named and not home and entity.kind in _COUNTRY_BOUND
     return [
         1.0,
         entity.prior,
@@ -126,7 +127,7 @@ def features(cand: Candidate, rival_prior: float, ev: Evidence) -> list[float]:
         math.log1p(ev.mention_count),
         1.0 if entity.kind == "country" else 0.0,
         # "AI", "RSF", "CBS": short acronyms of obscure bodies are usually something else.
-        (1.0 - entity.prior) if surface_caps and len(letters) <= 3 and foreign else 0.0,
+        (1.0 - entity.prior) if surface_caps and len(letters) <= 3 and not (named or home) else 0.0,
     ]
 
 

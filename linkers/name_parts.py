@@ -87,3 +87,30 @@ def full_name_of(span: Span, people: list[Person], cue: Cue) -> Person | None:
     if preceding:
         return max(preceding, key=lambda p: _pos(p.span))
     return min((p for _b, p in matches), key=lambda p: _pos(p.span))
+
+
+def short_form_spans(texts: dict[str, str], people: list[Person], spans: list[Span]) -> list[Span]:
+    """Surnames of the article's people where no span is yet (a sentence start hides them:
+    "Trump zei ..." is skipped by the unknown-name pass as a possible ordinary word)."""
+    taken = {(s.field, i) for s in spans for i in range(s.start, s.end)}
+    out: list[Span] = []
+    for person in people:
+        words = person.span.text.split()
+        surname = words[-1]
+        if not surname[:1].isupper() or len(surname) < 3:
+            continue
+        for field, text in texts.items():
+            start = text.find(surname)
+            while start >= 0:
+                end = start + len(surname)
+                bounded = (start == 0 or not text[start - 1].isalnum()) and (
+                    end >= len(text)
+                    or not text[end].isalnum()
+                    or text[end : end + 2] == "'s"
+                    or (text[end] == "s" and (end + 1 >= len(text) or not text[end + 1].isalnum()))
+                )
+                if bounded and not any((field, i) in taken for i in range(start, end)):
+                    out.append(Span(field, start, end, surname, "name", type_hint="PER"))
+                    taken.update((field, i) for i in range(start, end))
+                start = text.find(surname, end)
+    return out
