@@ -1,7 +1,6 @@
 """Disambiguation, thresholds, English offsets and the Entity JSON, on tiny KBs."""
 
 from nieuwsstroom.linkers import Document, build_linker
-from nieuwsstroom.linkers.kb_sqlite import AliasRecord
 
 
 def test_country_context_picks_the_right_odessa(kb_factory):
@@ -29,14 +28,6 @@ def test_ambiguous_without_context_stays_unlinked(kb_factory):
     )
     ents = build_linker(kb.path).link(Document("", "Het gebeurde gisteren in Springfield."))
     assert [(e.qid, e.label) for e in ents] == [(None, "Springfield")]
-
-
-def test_threshold(kb_factory):
-    kb = kb_factory([("Q5", "LOC", "Boxtel", "Boxtel", [], 0.1, None)])
-    kb.add_aliases([AliasRecord("Boxtel", "Q5", "nl", "weak", 0.1)])
-    text = Document("", "Hij woont in Boxtel.")
-    assert [e.qid for e in build_linker(kb.path, 0.5).link(text)] == ["Q5"]
-    assert [e.qid for e in build_linker(kb.path, 0.99).link(text)] == [None]
 
 
 def test_type_cue_disagreement_lowers_the_score(kb_factory):

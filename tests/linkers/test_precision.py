@@ -300,3 +300,22 @@ def test_seed_dutch_cities_companies_and_no_digit_or_first_name_links(seed_linke
     linked = {e.qid for e in ents if e.qid}
     assert {"Q338633", "Q36600", "Q34370", "Q95"} <= linked
     assert not {"Q407009", "Q1866944", "Q2680952"} & linked  # brand 3, Lloyd Shoes, municipality
+
+
+def test_unlinked_names_carry_reason_and_best_candidate_valid_under_the_schema(tmp_path):
+    from jsonschema import Draft202012Validator
+
+    from nieuwsstroom.schemas import load_schema
+
+    schema = load_schema("enriched")
+    sub = Draft202012Validator({"$defs": schema["$defs"], "$ref": "#/$defs/unlinked_name"})
+    rows = [("Q80043", "LOC", "settlement", ["Wales"], 0.15, US)]
+    _, unlinked = link(
+        tmp_path, rows, "Rugby", "Minister Anna Vos sprak in Wales met Tom Evans uit Cardiff."
+    )
+    for item in unlinked.values():
+        data = item.to_json()
+        sub.validate(data)
+        assert data["reason"]
+    assert unlinked["Wales"].to_json()["best_candidate"]["qid"] == "Q80043"
+    assert unlinked["Anna Vos"].to_json()["best_candidate"] is None
