@@ -1,13 +1,22 @@
-"""`nieuwsstroom link`: one Dutch article in, the entities JSON the pipeline would emit out.
+"""`nieuwsstroom link`: Dutch articles in, the entities JSON the pipeline would emit out.
 
-Input: plain text (first non-empty line = title, the rest = body; a leading
-`date YYYY-MM` marker as in the bundled sample is dropped) or a JSON object
-with `title` and `body` (and optionally `title_en`/`body_en` for English
-offsets). Output: `{"entities": [...], "unlinked": [...], "provenance": {...}}`.
+One article (`--file FILE|-`): plain text (first non-empty line = title, the
+rest = body; a leading `date YYYY-MM` marker as in the bundled sample is
+dropped) or a JSON object with `title` and `body` (and optionally
+`title_en`/`body_en` for English offsets). Output: `{"entities": [...],
+"unlinked": [...], "provenance": {...}}`.
+
+Many articles (`--jsonl FILE|-`), for batch linking and evaluation: one JSON
+object `{id, title, body}` per line in, one `{id, entities, unlinked}` per line
+out, in input order, with the knowledge base opened once. A line that is not
+such an object gets one line on stderr naming its line number and the reason,
+and the rest are still linked; blank lines are skipped. If any line was bad the
+command ends with a summary error and exit status 2, so a script notices.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 from pathlib import Path
@@ -36,6 +45,54 @@ def parse_article(raw: str) -> dict[str, Any]:
     return {"title": title, "body": "\n".join(lines[1:]).strip()}
 
 
+def parse_jsonl_line(line: str, number: int) -> dict[str, Any]:
+    """One `{id, title, body}` object; ValueError names the line and what is wrong."""
+    import orjson
+
+    try:
+        data = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        raise ValueError(f"line {number}: not JSON ({exc})") from exc
+    if not isinstance(data, dict):
+        raise ValueError(f"line {number}: expected a JSON object, got {type(data).__name__}")
+    ident = data.get("id")
+    if not isinstance(ident, str | int) or isinstance(ident, bool) or str(ident).strip() == "":
+        raise ValueError(f"line {number}: 'id' must be a non-empty string or number")
+    for name in ("title", "body"):
+        if not isinstance(data.get(name, ""), str):
+            raise ValueError(f"line {number}: {name!r} must be a string")
+    return data
+
+
+def link_jsonl(lines: Any, linker: Any, out: Any, err: Any) -> tuple[int, list[int]]:
+    """Link every line of `lines`; returns (articles linked, numbers of bad lines)."""
+    import orjson
+
+    from nieuwsstroom.linkers import Document
+
+    done, bad = 0, []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            article = parse_jsonl_line(line, number)
+        except ValueError as exc:
+            bad.append(number)
+            err.write(f"error: {exc}\n")
+            continue
+        doc = Document(str(article.get("title") or ""), str(article.get("body") or ""))
+        entities = linker.link(doc)
+        record = {
+            "id": article["id"],
+            "entities": [e.to_json() for e in entities if e.qid is not None],
+            "unlinked": [e.to_json() for e in entities if e.qid is None],
+        }
+        out.write(orjson.dumps(record).decode() + "\n")
+        out.flush()
+        done += 1
+    return done, bad
+
+
 def register(app: typer.Typer) -> None:
     """Add `link` to the root app."""
 
@@ -44,6 +101,14 @@ def register(app: typer.Typer) -> None:
         file: Annotated[
             str, typer.Option("--file", "-f", help="Article file (text or JSON); - = stdin.")
         ] = "-",
+        jsonl: Annotated[
+            str | None,
+            typer.Option(
+                "--jsonl",
+                help="Many articles: one {id, title, body} object per line; - = stdin. "
+                "Writes one {id, entities, unlinked} per line.",
+            ),
+        ] = None,
         kb_path: Annotated[
             Path | None, typer.Option("--kb", help="Knowledge base (default: settings / seed KB).")
         ] = None,
@@ -52,7 +117,7 @@ def register(app: typer.Typer) -> None:
             typer.Option("--threshold", min=0.0, max=1.0, help="Link score threshold."),
         ] = None,
     ) -> None:
-        """Find and link the entities of a Dutch article; print them as JSON."""
+        """Find and link the entities of Dutch articles; print them as JSON."""
         import orjson
 
         from nieuwsstroom.linkers import Document
@@ -60,15 +125,31 @@ def register(app: typer.Typer) -> None:
         from nieuwsstroom.stream.components import linker_from_settings
         from nieuwsstroom.stream.settings import Settings
 
+        overrides = {"kb_path": kb_path, "link_threshold": threshold}
+        settings = Settings().model_copy(
+            update={k: v for k, v in overrides.items() if v is not None}
+        )
+        if jsonl is not None:
+            linker = linker_from_settings(settings)  # opened once for every line
+            with contextlib.ExitStack() as stack:
+                source = (
+                    sys.stdin
+                    if jsonl == "-"
+                    else stack.enter_context(Path(jsonl).open(encoding="utf-8"))
+                )
+                done, bad = link_jsonl(source, linker, sys.stdout, sys.stderr)
+            if bad:
+                shown = ", ".join(map(str, bad[:10])) + (" ..." if len(bad) > 10 else "")
+                raise CliError(
+                    f"{len(bad)} of {done + len(bad)} lines were not articles (lines {shown}); "
+                    "the others were linked"
+                )
+            return
         raw = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
         try:
             article = parse_article(raw)
         except ValueError as exc:
             raise CliError(str(exc)) from exc
-        overrides = {"kb_path": kb_path, "link_threshold": threshold}
-        settings = Settings().model_copy(
-            update={k: v for k, v in overrides.items() if v is not None}
-        )
         linker = linker_from_settings(settings)
         doc = Document(
             title=str(article.get("title") or ""),

@@ -84,3 +84,41 @@ def test_kb_refresh_against_local_server(env, api_url, tmp_path):
     assert "Q7747" in result.output
     bad = runner.invoke(app, ["kb", "refresh", "Kyiv", "--api-url", api_url])
     assert bad.exit_code == 2 and "error: Expected QIDs like Q1899, got ['Kyiv']" in bad.output
+
+
+def test_link_jsonl_links_each_article_in_one_process_and_names_bad_lines(env, tmp_path):
+    path = tmp_path / "in.jsonl"
+    good = [
+        {"id": "a1", "title": "Poetin in Moskou", "body": "President Vladimir Poetin sprak."},
+        {"id": 7, "title": "Storm", "body": "In Den Haag en Rotterdam waaide het hard."},
+    ]
+    path.write_text(
+        json.dumps(good[0]) + "\n{not json\n\n" + '["a list"]\n' + json.dumps(good[1]) + "\n"
+        '{"id": "", "title": "x", "body": "y"}\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["link", "--jsonl", str(path)])
+    assert result.exit_code == 2
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["a1", 7]  # input order, bad lines skipped
+    assert set(out[0]) == {"id", "entities", "unlinked"}
+    assert "Q7747" in {e["qid"] for e in out[0]["entities"]}
+    assert {"Q36600", "Q34370"} <= {e["qid"] for e in out[1]["entities"]}
+    errors = result.stderr.splitlines()
+    assert errors[0].startswith("error: line 2: not JSON")
+    assert errors[1] == "error: line 4: expected a JSON object, got list"
+    assert errors[2] == "error: line 6: 'id' must be a non-empty string or number"
+    assert "3 of 5 lines were not articles (lines 2, 4, 6)" in errors[-1]
+
+
+def test_link_jsonl_from_stdin_exits_0_when_every_line_is_an_article(env):
+    lines = "".join(
+        json.dumps({"id": f"n{i}", "title": "Nieuws", "body": f"Vandaag in Utrecht, dag {i}."})
+        + "\n"
+        for i in range(3)
+    )
+    result = CliRunner().invoke(app, ["link", "--jsonl", "-"], input=lines)
+    assert result.exit_code == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["n0", "n1", "n2"]
+    assert all(o["entities"][0]["qid"] == "Q803" for o in out)
