@@ -203,14 +203,18 @@ class ContextDisambiguator:
         """Two passes: the countries of what the first pass links surely inform the second."""
         countries = self.article_countries(groups, candidates)
         decisions: dict[str, Decision] = {}
+        seen: dict[str, frozenset[str]] = {}
         for _ in range(2):
-            decisions = {
-                norm: self.decide_one(
-                    candidates.get(norm, []), self.evidence(norm, group, cues, countries)
-                )
-                for norm, group in groups.items()
-            }
-            countries = self._merge(countries, self.confirmed_countries(decisions))
+            for norm, group in groups.items():
+                ev = self.evidence(norm, group, cues, countries)
+                if seen.get(norm) == ev.countries:
+                    continue  # nothing new for this alias since the first pass
+                seen[norm] = ev.countries
+                decisions[norm] = self.decide_one(candidates.get(norm, []), ev)
+            merged = self._merge(countries, self.confirmed_countries(decisions))
+            if merged == countries:
+                break
+            countries = merged
         return decisions
 
 

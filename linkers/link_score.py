@@ -61,6 +61,12 @@ class Evidence:
     home: frozenset[str]
     """Countries Dutch news is about by default (the Netherlands, Belgium)."""
 
+    @property
+    def acronym_letters(self) -> int:
+        """Number of letters if the surface is all capitals ("EU", "NAVO"), else 0."""
+        letters = [c for c in self.surface if c.isalpha()]
+        return len(letters) if len(letters) >= 2 and all(c.isupper() for c in letters) else 0
+
 
 def coherence(cand: Candidate, ev: Evidence) -> float:
     """+1 its country is named in the article, +0.5 a home country, -1 other, 0 unknown.
@@ -89,8 +95,8 @@ def features(cand: Candidate, rival_prior: float, ev: Evidence) -> list[float]:
     """The feature vector of `cand` (order of `FEATURES`)."""
     entity = cand.entity
     words = cand.alias.split()
-    letters = [c for c in ev.surface if c.isalpha()]
-    surface_caps = len(letters) >= 2 and all(c.isupper() for c in letters)
+    caps = ev.acronym_letters
+    surface_caps = caps > 0
     # "PVDA" for the alias "PvdA", "Polen" for a lab called "POLEN": same letters, other case.
     case_mismatch = (
         cand.alias != ev.surface
@@ -127,7 +133,7 @@ def features(cand: Candidate, rival_prior: float, ev: Evidence) -> list[float]:
         math.log1p(ev.mention_count),
         1.0 if entity.kind == "country" else 0.0,
         # "AI", "RSF", "CBS": short acronyms of obscure bodies are usually something else.
-        (1.0 - entity.prior) if surface_caps and len(letters) <= 3 and not (named or home) else 0.0,
+        (1.0 - entity.prior) if 0 < caps <= 3 and not (named or home) else 0.0,
     ]
 
 
@@ -138,13 +144,7 @@ def veto(cand: Candidate, ev: Evidence) -> str | None:
         return "a language is meant only after 'in het' (else it is an adjective)"
     if cue.kind == "team" and (entity.kind in prominence.PLACE_KINDS or entity.type != "ORG"):
         return f"{cue.why}: a team is meant, candidate is {_what(cand)}"
-    letters = [c for c in ev.surface if c.isalpha()]
-    if (
-        2 <= len(letters) <= 4
-        and all(c.isupper() for c in letters)
-        and coherence(cand, ev) < 0
-        and entity.prior < 0.6
-    ):
+    if 2 <= ev.acronym_letters <= 4 and coherence(cand, ev) < 0 and entity.prior < 0.6:
         return f"short acronym of a foreign {entity.kind or 'body'} the article does not place"
     if cue.type is None or cue.type == entity.type:
         return None
