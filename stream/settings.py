@@ -128,7 +128,11 @@ class Settings(BaseSettings):
         None, description="SQLite knowledge base; default: the seed KB in the cache directory."
     )
     link_threshold: float = Field(
-        0.5, ge=0, le=1, description="Score below which a mention stays unlinked."
+        0.5,
+        ge=0,
+        le=1,
+        description="Minimum calibrated link score (the probability that the candidate is "
+        "the entity meant); below it a mention stays in `unlinked` with the reason.",
     )
     wikidata_online: bool = Field(
         False, description="Look unknown names up on Wikidata (never on the hot path when off)."
