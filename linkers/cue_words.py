@@ -143,6 +143,7 @@ ORG_WORD_SUFFIXES = tuple(
         bedrijf concern fabrikant keten partij club organisatie bond maatschappij vereniging
         verzekeraar provider leverancier beheerder winkel bureau omroep coöperatie
         cooperatie rederij bank
+        koepel
         """
     )
 )

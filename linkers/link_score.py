@@ -79,9 +79,11 @@ def coherence(cand: Candidate, ev: Evidence) -> float:
         return 0.0
     if country in ev.countries:
         return 1.0
-    if country in ev.home and cand.entity.kind != "party":
-        return 0.5  # a party runs in its own country: a Belgian text's "PVDA" is not the PvdA
-    if cand.entity.kind not in _COUNTRY_BOUND:
+    if country in ev.home and (cand.entity.kind != "party" or not ev.countries):
+        # A party runs in its own country: a text that names Belgium and not the
+        # Netherlands means the Belgian PVDA, not the Dutch PvdA.
+        return 0.5
+    if cand.entity.kind not in _COUNTRY_BOUND or cand.entity.kind == "country":
         return 0.0
     return -1.0 if ev.countries else 0.0
 
@@ -112,9 +114,21 @@ def features(cand: Candidate, rival_prior: float, ev: Evidence) -> list[float]:
     coh = coherence(cand, ev)
     country = entity.country
     named = bool(country) and country in ev.countries
-    home = bool(country) and not named and country in ev.home and entity.kind != "party"
+    home = (
+        bool(country)
+        and not named
+        and country in ev.home
+        and (entity.kind != "party" or not ev.countries)
+    )
     # Only places, parties and people are out of place abroad; Google is news anywhere.
-    foreign = bool(country) and not named and not home and entity.kind in _COUNTRY_BOUND
+    # A country named in the text needs no other mention to be in place.
+    foreign = (
+        bool(country)
+        and not named
+        and not home
+        and entity.kind in _COUNTRY_BOUND
+        and entity.kind != "country"
+    )
     return [
         1.0,
         entity.prior,

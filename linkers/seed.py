@@ -24,7 +24,7 @@ from nieuwsstroom.linkers import prominence
 from nieuwsstroom.linkers.errors import KnowledgeBaseError
 from nieuwsstroom.linkers.kb_sqlite import AliasRecord, EntityRecord, KnowledgeBase
 from nieuwsstroom.linkers.normalize import normalize_alias
-from nieuwsstroom.linkers.seed_sourced import SOURCED, CountryResolver, read_sourced
+from nieuwsstroom.linkers.seed_sourced import SOURCED, CountryResolver, SourcedRow, read_sourced
 
 SEED_DIR = Path(__file__).parent / "data" / "seed"
 COMMON_WORDS_FILE = Path(__file__).parent / "data" / "nl_common_words.txt"
@@ -67,9 +67,10 @@ class _Draft:
 
 
 def _alt_names(value: str) -> Iterator[str]:
-    """NAMEALT holds 'A|B' or 'Name, Region' lists; 'Formerly X' is history, not an alias."""
-    for part in value.replace("|", ",").split(","):
-        part = part.strip()
+    """NAMEALT holds 'A|B' lists whose items may be 'Name, Region' ("Jacksonville, Florida":
+    the region is not a name of the city); 'Formerly X' is history, not an alias."""
+    for item in value.split("|"):
+        part = item.split(",")[0].strip()
         if part and not part.lower().startswith("formerly"):
             yield part
 
@@ -236,7 +237,8 @@ class SeedBuilder:
     def add_sourced(self) -> None:
         """Sourced rows; for a QID already known, only aliases and missing facts are added."""
         countries = CountryResolver(self.country_by_name)
-        for row in read_sourced(self.seed_dir / SOURCED, countries):
+        rows = list(read_sourced(self.seed_dir / SOURCED, countries))
+        for row in _with_region_share(rows, self.drafts):
             old = self.drafts.get(row.entity.qid)
             if old is None:
                 aliases = [a for a in row.aliases if self._sourced_alias_ok(row.entity, a)]
@@ -271,6 +273,28 @@ class SeedBuilder:
 def _read_csv_tsv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh, delimiter="\t"))
+
+
+def _with_region_share(rows: list[SourcedRow], drafts: dict[str, _Draft]) -> list[SourcedRow]:
+    """A region without a population gets its country's population shared by its regions.
+
+    dr5hn leaves many populations empty (Texas, Georgia, Noord-Brabant); an even share of
+    the country's population is the data's best estimate of how prominent a region is.
+    """
+    count: dict[str, int] = {}
+    for row in rows:
+        if row.entity.kind == "region" and row.entity.country:
+            count[row.entity.country] = count.get(row.entity.country, 0) + 1
+    out = []
+    for row in rows:
+        ent = row.entity
+        country = drafts.get(ent.country or "")
+        if ent.kind == "region" and not ent.population and country and country.record.population:
+            share = country.record.population / count[ent.country or ""]
+            prior = max(ent.prior, 0.85 * prominence.prior_from_population(share))
+            row = SourcedRow(replace(ent, prior=round(prior, 4)), row.aliases)
+        out.append(row)
+    return out
 
 
 def seed_fingerprint(seed_dir: Path = SEED_DIR) -> str:

@@ -67,15 +67,23 @@ class UnknownNameFinder:
             s, e, word = tokens[t_i]
             sp = covered[cover_at[t_i]]
             parts = word.split("-")
-            if (sp.start > s or sp.end < e) and len(parts) > 1 and all(map(is_capitalised, parts)):
+            if (
+                (sp.start > s or sp.end < e)
+                and len(parts) > 1
+                and all(map(is_capitalised, parts))
+                and not is_lead_word(word)  # "SP-Kamerlid": the party's member
+            ):
                 swallowed.add(cover_at.pop(t_i))
         i = 0
         while i < len(tokens):
+            if (
+                is_lead_word(tokens[i][2])
+                and i + 1 < len(tokens)
+                and is_capitalised(tokens[i + 1][2])
+                and text[tokens[i][1] : tokens[i + 1][0]] == " "
+            ):
+                i += 1  # "Staatssecretaris Vincent Karremans", "VVD-Kamerlid Peter de Groot"
             run = self._run_from(i, tokens, text, cover_at)
-            if len(run) > 1 and is_lead_word(tokens[run[0]][2]):
-                run = run[
-                    1:
-                ]  # "Staatssecretaris Vincent Karremans", "Oppositiepartijen GroenLinks"
             if not run:
                 i += 1
                 continue
@@ -155,9 +163,11 @@ class UnknownNameFinder:
             while j < len(tokens) and tokens[j][2] in CONNECTORS:
                 j += 1
             nxt = tokens[j][2] if j < len(tokens) else ""
+            # "Den Bosch" is a city, not the company Bosch; "Van Oekraïne" is no name.
+            den_place = first.lower() == "den" and j == i + 1
             if (
                 j >= len(tokens)
-                or j in cover_at
+                or (j in cover_at and not den_place)
                 or not is_capitalised(nxt)
                 or is_acronym(nxt)  # "De PVV", "Het CDA": an article, not "De Jonge"
                 or self._is_common(nxt)
@@ -207,7 +217,10 @@ class UnknownNameFinder:
 
 
 def is_lead_word(word: str) -> bool:
-    """A title or organisation word that starts a sentence before a name, not part of it."""
+    """A title or organisation word that starts a sentence before a name, not part of it
+    ("Staatssecretaris", "Oppositiepartijen", and compounds like "SP-leider", "IMF-topvrouw")."""
+    if "-" in word:
+        word = word.rsplit("-", 1)[1]
     low = normalize_alias(word)
     for form in (low, low[:-2] if low.endswith("en") else low, low.rstrip("s")):
         if form in PER_TITLES or form in ORG_WORDS or form in PLACE_KIND_WORDS:
