@@ -6,14 +6,14 @@ from pathlib import Path
 
 from nieuwsstroom.linkers.candidates import KBCandidates
 from nieuwsstroom.linkers.context import ContextReader
-from nieuwsstroom.linkers.disambiguate import ContextDisambiguator
+from nieuwsstroom.linkers.disambiguate import DEFAULT_THRESHOLD, ContextDisambiguator
 from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
 from nieuwsstroom.linkers.mentions import MentionFinder
 from nieuwsstroom.linkers.seed import load_common_words
 from nieuwsstroom.linkers.wikidata_linker import WikidataLinker
 
 
-def build_linker(kb_path: Path, threshold: float = 0.5) -> WikidataLinker:
+def build_linker(kb_path: Path, threshold: float = DEFAULT_THRESHOLD) -> WikidataLinker:
     """Open the KB at `kb_path` and build the matcher from all its aliases (~0.1 s for the seed).
 
     Raises `KnowledgeBaseError` if the file is missing or not a nieuwsstroom KB,

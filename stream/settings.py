@@ -128,7 +128,7 @@ class Settings(BaseSettings):
         None, description="SQLite knowledge base; default: the seed KB in the cache directory."
     )
     link_threshold: float = Field(
-        0.5,
+        0.6,
         ge=0,
         le=1,
         description="Minimum calibrated link score (the probability that the candidate is "

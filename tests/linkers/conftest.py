@@ -78,7 +78,7 @@ def seed_kb_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def seed_linker(seed_kb_path: Path):
     from nieuwsstroom.linkers import build_linker
 
-    linker = build_linker(seed_kb_path, 0.5)
+    linker = build_linker(seed_kb_path)
     yield linker
     linker.kb.close()
 

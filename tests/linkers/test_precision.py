@@ -42,7 +42,7 @@ COUNTRIES = [
 ]
 
 
-def link(tmp_path: Path, rows: list[tuple], title: str, body: str, threshold: float = 0.5):
+def link(tmp_path: Path, rows: list[tuple], title: str, body: str, threshold: float = 0.6):
     linker = build_linker(make_kb(tmp_path / "kb.sqlite", COUNTRIES + rows), threshold)
     try:
         ents = linker.link(Document(title, body))
@@ -105,7 +105,7 @@ def test_the_washington_baseball_club_is_not_washington_dc(tmp_path):
 
 def test_district_of_columbia_is_not_columbia_south_carolina(tmp_path):
     rows = [
-        ("Q3551781", "LOC", "region", ["District of Columbia"], 0.35, US),
+        ("Q3551781", "LOC", "region", ["District of Columbia"], 0.72, US),
         ("Q38453", "LOC", "settlement", ["Columbia"], 0.55, US),
     ]
     linked, _ = link(
