@@ -138,6 +138,9 @@ class ContextReader:
             return None
         if last == "het" and len(tokens) >= 2 and fold(tokens[-2]) in ("in", "uit", "naar"):
             return Cue(None, "language", 1, f"'{fold(tokens[-2])} het' before it")
+        if last == "de" and len(tokens) >= 2 and fold(tokens[-2]) in cw.LOC_PREPOSITIONS:
+            # "in de Randstad" is mostly a place, but "in de Tweede Kamer" is not: a hint only.
+            return Cue("LOC", None, 1, f"'{fold(tokens[-2])} de' before it")
         # Look back over the name's run-up: "minister van Financiën Eelco Heinen",
         # "de Belgische provincie Luxemburg", "de 19-jarige Adam", "supermarkt van Dirk".
         run_up = tokens[-6:]
