@@ -24,7 +24,12 @@ from nieuwsstroom.linkers import prominence
 from nieuwsstroom.linkers.errors import KnowledgeBaseError
 from nieuwsstroom.linkers.kb_sqlite import AliasRecord, EntityRecord, KnowledgeBase
 from nieuwsstroom.linkers.normalize import normalize_alias
-from nieuwsstroom.linkers.seed_sourced import SOURCED, CountryResolver, SourcedRow, read_sourced
+from nieuwsstroom.linkers.seed_sourced import (
+    SOURCED,
+    CountryResolver,
+    read_sourced,
+    with_region_share,
+)
 
 SEED_DIR = Path(__file__).parent / "data" / "seed"
 COMMON_WORDS_FILE = Path(__file__).parent / "data" / "nl_common_words.txt"
@@ -238,7 +243,10 @@ class SeedBuilder:
         """Sourced rows; for a QID already known, only aliases and missing facts are added."""
         countries = CountryResolver(self.country_by_name)
         rows = list(read_sourced(self.seed_dir / SOURCED, countries))
-        for row in _with_region_share(rows, self.drafts):
+        populations = {
+            q: d.record.population for q, d in self.drafts.items() if d.record.population
+        }
+        for row in with_region_share(rows, populations):
             old = self.drafts.get(row.entity.qid)
             if old is None:
                 aliases = [a for a in row.aliases if self._sourced_alias_ok(row.entity, a)]
@@ -273,28 +281,6 @@ class SeedBuilder:
 def _read_csv_tsv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh, delimiter="\t"))
-
-
-def _with_region_share(rows: list[SourcedRow], drafts: dict[str, _Draft]) -> list[SourcedRow]:
-    """A region without a population gets its country's population shared by its regions.
-
-    dr5hn leaves many populations empty (Texas, Georgia, Noord-Brabant); an even share of
-    the country's population is the data's best estimate of how prominent a region is.
-    """
-    count: dict[str, int] = {}
-    for row in rows:
-        if row.entity.kind == "region" and row.entity.country:
-            count[row.entity.country] = count.get(row.entity.country, 0) + 1
-    out = []
-    for row in rows:
-        ent = row.entity
-        country = drafts.get(ent.country or "")
-        if ent.kind == "region" and not ent.population and country and country.record.population:
-            share = country.record.population / count[ent.country or ""]
-            prior = max(ent.prior, 0.85 * prominence.prior_from_population(share))
-            row = SourcedRow(replace(ent, prior=round(prior, 4)), row.aliases)
-        out.append(row)
-    return out
 
 
 def seed_fingerprint(seed_dir: Path = SEED_DIR) -> str:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nieuwsstroom.linkers import prominence
@@ -259,3 +259,26 @@ def read_sourced(path: Path, countries: CountryResolver) -> Iterator[SourcedRow]
                 if name.strip() and _alias_ok(name)
             )
             yield SourcedRow(entity, aliases)
+
+
+def with_region_share(rows: list[SourcedRow], populations: dict[str, int]) -> list[SourcedRow]:
+    """A region without a population gets its country's population shared by its regions.
+
+    dr5hn leaves many populations empty (Texas, Georgia, Noord-Brabant); an even share of
+    the country's population (`populations`: country QID -> inhabitants) is the data's
+    best estimate of how prominent a region is.
+    """
+    count: dict[str, int] = {}
+    for row in rows:
+        if row.entity.kind == "region" and row.entity.country:
+            count[row.entity.country] = count.get(row.entity.country, 0) + 1
+    out = []
+    for row in rows:
+        ent = row.entity
+        total = populations.get(ent.country or "", 0)
+        if ent.kind == "region" and not ent.population and total:
+            share = total / count[ent.country or ""]
+            prior = max(ent.prior, 0.85 * prominence.prior_from_population(share))
+            row = SourcedRow(replace(ent, prior=round(prior, 4)), row.aliases)
+        out.append(row)
+    return out
