@@ -59,6 +59,24 @@ class ConfigurationError(NieuwsstroomError):
     """Start-up cannot continue: the message says what to set or install."""
 
 
+class KafkaConnectError(NieuwsstroomError):
+    """A Kafka client could not connect; the message names the cause and what to set.
+
+    `cause` is one word for programs (readiness, metrics, tests): `authentication`,
+    `tls-untrusted`, `tls-hostname`, `tls-client-certificate`, `protocol-mismatch`,
+    `mechanism`, `unreachable`.
+    """
+
+    def __init__(self, message: str, *, cause: str) -> None:
+        super().__init__(message)
+        self.cause = cause
+
+    @property
+    def is_security(self) -> bool:
+        """True when retrying cannot help: credentials, certificates or protocol are wrong."""
+        return self.cause != "unreachable"
+
+
 def user_errors() -> tuple[type[Exception], ...]:
     """Errors whose message is the whole story for a CLI user: print it, no traceback.
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -56,6 +56,13 @@ class Settings(BaseSettings):
     replication_factor: int = Field(
         1, ge=1, description="Replication factor used when topics are created."
     )
+    min_insync_replicas: int | None = Field(
+        None,
+        ge=1,
+        description="min.insync.replicas of the topics nieuwsstroom creates (empty: the "
+        "broker's default). With replication factor 3, 2 keeps acks=all writes safe when "
+        "one broker is lost.",
+    )
     session_timeout_s: float = Field(
         15.0,
         ge=6,
@@ -65,6 +72,48 @@ class Settings(BaseSettings):
     )
     data_dir: Path = Field(
         Path("./.nieuwsstroom-data"), description="Faust data directory (table state)."
+    )
+
+    # Kafka client security (librdkafka's names, prefixed; README "Connecting to your Kafka")
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        "PLAINTEXT",
+        description="How clients talk to Kafka: PLAINTEXT, SSL, SASL_PLAINTEXT or "
+        "SASL_SSL (librdkafka's security.protocol).",
+    )
+    kafka_sasl_mechanism: (
+        Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER"] | None
+    ) = Field(
+        None,
+        description="SASL mechanism for SASL_* protocols: PLAIN, SCRAM-SHA-256, "
+        "SCRAM-SHA-512 or OAUTHBEARER.",
+    )
+    kafka_sasl_username: str | None = Field(None, description="SASL user (PLAIN, SCRAM).")
+    kafka_sasl_password: SecretStr | None = Field(
+        None, description="SASL password (PLAIN, SCRAM). A secret: never printed or logged."
+    )
+    kafka_sasl_oauthbearer_token_file: Path | None = Field(
+        None,
+        description="OAUTHBEARER: file holding the access token, read again for every new "
+        "connection (so a sidecar may refresh it).",
+    )
+    kafka_ssl_ca_location: Path | None = Field(
+        None,
+        description="PEM file of the CA(s) that signed the brokers' certificates "
+        "(empty: the system's trusted CAs).",
+    )
+    kafka_ssl_certificate_location: Path | None = Field(
+        None, description="PEM client certificate, for brokers that require one (mTLS)."
+    )
+    kafka_ssl_key_location: Path | None = Field(
+        None, description="PEM private key of the client certificate."
+    )
+    kafka_ssl_key_password: SecretStr | None = Field(
+        None, description="Password of an encrypted client key. A secret: never printed or logged."
+    )
+    kafka_ssl_endpoint_identification_algorithm: Literal["https", ""] = Field(
+        "https",
+        description="https: check that the broker's certificate names the host connected to; "
+        "empty: do not check host names (the certificate is still verified).",
     )
 
     # Web view

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
+from nieuwsstroom.stream.cli.kafka_options import kafka_security_options
+
 TEST_MODEL_BANNER = """
 !!! Translating with the SMALL TEST MODEL bundled with nieuwsstroom.
 !!! It was trained on LibreOffice help text to exercise the real Argos/CTranslate2
@@ -21,6 +23,7 @@ def register(app: typer.Typer) -> None:
     """Add `demo`."""
 
     @app.command()
+    @kafka_security_options
     def demo(
         input: Annotated[
             Path | None,
@@ -45,6 +48,7 @@ def register(app: typer.Typer) -> None:
         timeout: Annotated[
             float, typer.Option("--timeout", help="Give up after this many idle seconds.")
         ] = 900.0,
+        kafka_overrides: dict | None = None,
     ) -> None:
         """Run broker + worker, produce the articles, wait for every outcome, summarise."""
         from nieuwsstroom.stream.cli.errors import CliError
@@ -53,7 +57,7 @@ def register(app: typer.Typer) -> None:
         from nieuwsstroom.stream.settings import Settings
         from nieuwsstroom.stream.worker.runtime import describe_runtime
 
-        settings = Settings()
+        settings = Settings(**(kafka_overrides or {}))
         source = input or SAMPLE_ARTICLES
         with source.open("rb") as handle:
             values = list(read_lines(handle))

@@ -19,9 +19,10 @@ from typing import Any
 
 import orjson
 
-from nieuwsstroom.stream.errors import NieuwsstroomError
+from nieuwsstroom.stream.errors import ConfigurationError, NieuwsstroomError
 from nieuwsstroom.stream.kafka.console import Produced, consume, produce_values
 from nieuwsstroom.stream.kafka.headers import dead_letter_view, source_of
+from nieuwsstroom.stream.kafka.security import kafka_security
 from nieuwsstroom.stream.kafka.topics import TopicNames, bootstrap_servers, ensure_topics
 from nieuwsstroom.stream.local_kafka.broker import free_port
 from nieuwsstroom.stream.settings import Settings
@@ -44,7 +45,8 @@ class DemoResult:
 
 @contextlib.contextmanager
 def embedded_broker(settings: Settings, broker: str | None) -> Iterator[str]:
-    """Yield a Faust-style broker URL: the given one, or a freshly started local broker."""
+    """Yield a Faust-style broker URL: the given one, or a freshly started local broker
+    (plaintext; the security settings are for a broker given with `--broker`)."""
     if broker:
         yield broker
         return
@@ -67,6 +69,7 @@ async def collect_outputs(
         bootstrap_servers(settings.broker),
         [names.enriched, names.deadletter],
         idle_timeout_s=timeout_s,
+        security=kafka_security(settings),
     ):
         source = source_of(message.headers)
         position = source[1:] if source is not None and source[0] == names.raw else None
@@ -96,14 +99,21 @@ def run_demo(
     say: Callable[[str], None] = print,
 ) -> DemoResult:
     """Broker + worker + produce + collect; with `serve`, keep running until Ctrl-C."""
+    if not broker and settings.kafka_security_protocol != "PLAINTEXT":
+        raise ConfigurationError(
+            "the demo's own broker is PLAINTEXT; NIEUWSSTROOM_KAFKA_SECURITY_PROTOCOL="
+            f"{settings.kafka_security_protocol} is for a broker given with --broker URL"
+        )
     with embedded_broker(settings, broker) as broker_url, tempfile.TemporaryDirectory() as tmp:
         port = web_port or free_port()
         settings = settings.model_copy(update={"broker": broker_url, "web_port": port})
-        say(f"Kafka broker: {bootstrap_servers(broker_url)}")
-        created = asyncio.run(ensure_topics(settings))
+        security = kafka_security(settings)
+        say(f"Kafka broker: {bootstrap_servers(broker_url)} ({security.describe()})")
+        created = asyncio.run(ensure_topics(settings, security))
         if created:
             say(f"Created topics: {', '.join(created)} ({settings.partitions} partitions)")
         env = {
+            **security.child_env(),
             "NIEUWSSTROOM_BROKER": broker_url,
             "NIEUWSSTROOM_WEB_PORT": str(port),
             "NIEUWSSTROOM_WEB_HOST": settings.web_host,
@@ -117,7 +127,9 @@ def run_demo(
             dashboard = f"http://{settings.web_host}:{port}/dashboard"
             say(f"Worker running (pid {worker.pid}); dashboard: {dashboard}")
             produced = asyncio.run(
-                produce_values(bootstrap_servers(broker_url), settings.topic_raw, values)
+                produce_values(
+                    bootstrap_servers(broker_url), settings.topic_raw, values, security=security
+                )
             )
             accepted = [p for p in produced if p.error is None]
             say(f"Produced {len(accepted)} messages to {settings.topic_raw}")

@@ -16,6 +16,9 @@ import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
+from nieuwsstroom.stream.kafka.preflight import check_connection
+from nieuwsstroom.stream.kafka.security import PLAINTEXT, KafkaSecurity
+
 
 @dataclass(frozen=True, slots=True)
 class Produced:
@@ -49,14 +52,27 @@ def article_key(value: bytes) -> bytes | None:
     return None
 
 
-async def produce_values(bootstrap: str, topic: str, values: Iterable[bytes]) -> list[Produced]:
+async def produce_values(
+    bootstrap: str,
+    topic: str,
+    values: Iterable[bytes],
+    *,
+    security: KafkaSecurity = PLAINTEXT,
+) -> list[Produced]:
     """Send each value as one message; return where each landed (acks=all), in input order.
 
     A value Kafka refuses (e.g. larger than the broker's message limit) never enters
     the pipeline, so it cannot be dead-lettered: it is reported with its line number
-    and the reason instead of aborting the rest.
+    and the reason instead of aborting the rest. A broker that cannot be reached as
+    configured raises `KafkaConnectError` before anything is sent.
     """
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    await check_connection(bootstrap, security)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap,
+        acks="all",
+        enable_idempotence=True,
+        **security.aiokafka_kwargs(),
+    )
     await producer.start()
     try:
         pending: list[tuple[int, bytes | None, Any]] = []
@@ -100,18 +116,21 @@ async def consume(
     from_beginning: bool = True,
     max_messages: int | None = None,
     idle_timeout_s: float | None = None,
+    security: KafkaSecurity = PLAINTEXT,
 ) -> AsyncIterator[Consumed]:
     """Read topics without a consumer group (nothing committed, nothing disturbed).
 
     Without a group, aiokafka assigns every partition of the topics itself and
     follows metadata changes, so a topic created a moment ago is picked up too.
     """
+    await check_connection(bootstrap, security)
     consumer = AIOKafkaConsumer(
         *topics,
         bootstrap_servers=bootstrap,
         group_id=None,
         enable_auto_commit=False,
         auto_offset_reset="earliest" if from_beginning else "latest",
+        **security.aiokafka_kwargs(),
     )
     await consumer.start()
     try:

@@ -1,8 +1,10 @@
 """Topic names and their creation.
 
-Topics are created up front with the configured partition count (Faust would
-otherwise create input topics lazily and output topics not at all when the
-broker forbids auto-creation). Creating an existing topic is not an error.
+Topics are created up front with the configured partition count, replication
+factor and `min.insync.replicas` (Faust would otherwise create input topics
+lazily and output topics not at all when the broker forbids auto-creation).
+Creating an existing topic is not an error. The admin client connects with the
+configured security, after a preflight that names why a connection fails.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from dataclasses import dataclass
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
+from nieuwsstroom.stream.kafka.preflight import check_connection
+from nieuwsstroom.stream.kafka.security import KafkaSecurity, kafka_security
 from nieuwsstroom.stream.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -52,24 +56,46 @@ def bootstrap_servers(broker_url: str) -> str:
     return ",".join(hosts)
 
 
-async def ensure_topics(settings: Settings) -> list[str]:
-    """Create the pipeline's topics that do not exist yet; return the ones created."""
+def topic_configs(settings: Settings) -> dict[str, str]:
+    """Topic-level configuration of the topics nieuwsstroom creates."""
+    if settings.min_insync_replicas is None:
+        return {}
+    return {"min.insync.replicas": str(settings.min_insync_replicas)}
+
+
+async def ensure_topics(settings: Settings, security: KafkaSecurity | None = None) -> list[str]:
+    """Create the pipeline's topics that do not exist yet; return the ones created.
+
+    Raises `KafkaConnectError` (one line: authentication failed, certificate not
+    trusted, ...) when the broker cannot be reached as configured.
+    """
     names = TopicNames.from_settings(settings)
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers(settings.broker))
+    security = security or kafka_security(settings)
+    bootstrap = bootstrap_servers(settings.broker)
+    await check_connection(bootstrap, security)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **security.aiokafka_kwargs())
     await admin.start()
     try:
         existing = set(await admin.list_topics())
         missing = [name for name in names.all() if name not in existing]
         if not missing:
             return []
+        configs = topic_configs(settings)
         new_topics = [
-            NewTopic(name, settings.partitions, settings.replication_factor) for name in missing
+            NewTopic(name, settings.partitions, settings.replication_factor, topic_configs=configs)
+            for name in missing
         ]
         try:
             await admin.create_topics(new_topics)
         except TopicAlreadyExistsError:
             log.info("Topics were created concurrently: %s", missing)
-        log.info("Created topics %s with %d partitions", missing, settings.partitions)
+        log.info(
+            "Created topics %s: %d partitions, replication factor %d, %s",
+            missing,
+            settings.partitions,
+            settings.replication_factor,
+            configs or "broker default configs",
+        )
         return missing
     finally:
         await admin.close()

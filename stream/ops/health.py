@@ -21,8 +21,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aiokafka.client import AIOKafkaClient
-
+from nieuwsstroom.stream.errors import KafkaConnectError
+from nieuwsstroom.stream.kafka.preflight import check_connection
+from nieuwsstroom.stream.kafka.security import PLAINTEXT, KafkaSecurity
 from nieuwsstroom.stream.kafka.topics import TopicNames, bootstrap_servers
 from nieuwsstroom.stream.ops.rolling_windows import Clock
 from nieuwsstroom.stream.worker.runtime import Runtime
@@ -45,21 +46,18 @@ class Check:
         return {"ok": self.ok, "detail": self.detail}
 
 
-def broker_metadata(broker_url: str, timeout_s: float) -> MetadataFetcher:
-    """A fetcher that asks a throw-away client for the metadata of all topics."""
+def broker_metadata(
+    broker_url: str, timeout_s: float, security: KafkaSecurity = PLAINTEXT
+) -> MetadataFetcher:
+    """A fetcher that connects as the worker's clients do (same TLS and SASL) and asks
+    for the metadata of all topics; a failure names its cause (`KafkaConnectError`:
+    authentication failed, certificate not trusted, ...)."""
 
     async def fetch() -> set[str]:
-        client = AIOKafkaClient(
-            bootstrap_servers=bootstrap_servers(broker_url),
-            request_timeout_ms=int(timeout_s * 1000),
+        cluster = await check_connection(
+            bootstrap_servers(broker_url), security, timeout_s=timeout_s
         )
-        try:
-            async with asyncio.timeout(timeout_s):
-                await client.bootstrap()  # its metadata request asks for no topics
-                cluster = await client.fetch_all_metadata()
-            return set(cluster.topics())
-        finally:
-            await client.close()
+        return set(cluster.topics())
 
     return fetch
 
@@ -94,6 +92,9 @@ class Readiness:
             started = time.perf_counter()
             try:
                 present = await asyncio.wait_for(self._fetch(), self.timeout_s)
+            except KafkaConnectError as exc:  # the cause, in one line
+                broker = Check("broker", False, str(exc))
+                topics = Check("topics", False, "unknown: broker unreachable")
             except Exception as exc:
                 reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
                 broker = Check("broker", False, f"metadata request failed: {reason}")

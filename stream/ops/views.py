@@ -25,6 +25,7 @@ from faust.web import Request, Response, View
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from nieuwsstroom.stream.kafka.lag import ConsumerState
+from nieuwsstroom.stream.kafka.security import kafka_security
 from nieuwsstroom.stream.kafka.topics import TopicNames
 from nieuwsstroom.stream.ops.health import LoopHeartbeat, Readiness, broker_metadata
 from nieuwsstroom.stream.ops.metrics import PipelineMetrics, translation_cache_stats
@@ -79,7 +80,9 @@ class WebState:
         if self.trending is not None:
             self.consumers.append(ConsumerState(self.trending.app, [self.topics.mentions]))
         self.readiness = Readiness(
-            self.runtime, self.topics, broker_metadata(self.settings.broker, timeout_s=2.0)
+            self.runtime,
+            self.topics,
+            broker_metadata(self.settings.broker, 2.0, kafka_security(self.settings)),
         )
         self.metrics = PipelineMetrics(app, self.stats, self.runtime)
         self.heartbeat = LoopHeartbeat()

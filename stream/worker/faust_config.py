@@ -13,6 +13,7 @@ from typing import Any
 import faust
 
 from nieuwsstroom.stream.core.enriched_record import MAX_RECORD_BYTES
+from nieuwsstroom.stream.kafka.security import kafka_security
 from nieuwsstroom.stream.settings import Settings
 
 
@@ -20,6 +21,8 @@ def faust_settings(settings: Settings, *, web_enabled: bool = True) -> dict[str,
     """Faust configuration derived from ours (one source of truth)."""
     return {
         "broker": settings.broker,
+        # TLS/SASL for every connection Faust opens (consumer, producer, topic creation)
+        "broker_credentials": kafka_security(settings).faust_credentials(),
         "topic_partitions": settings.partitions,
         "topic_replication_factor": settings.replication_factor,
         "key_serializer": "raw",

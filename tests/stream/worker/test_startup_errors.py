@@ -36,4 +36,4 @@ def test_unreachable_broker_is_named(tmp_path: Path):
     )
     assert completed.returncode == 2
     assert "Traceback" not in completed.stderr
-    assert "cannot reach Kafka at kafka://127.0.0.1:1" in completed.stderr
+    assert "cannot reach Kafka at 127.0.0.1:1: connection refused" in completed.stderr
