@@ -19,6 +19,9 @@ against Kafka 4.1 (tests/stream/kafka/test_security_failures.py):
     TLS client, plain port    ssl.SSLError(WRONG_VERSION_NUMBER / record layer failure)
     plain client, TLS port    KafkaConnectionError(closed) caused by IncompleteReadError whose
                               "length" is the TLS alert record header 0x15 0x03 0x0?
+    OAUTHBEARER token refused nothing: aiokafka ignores the broker's error challenge; the
+                              next answer lists no broker (so an empty Metadata answer
+                              with OAUTHBEARER means "token refused")
     nothing listening         ConnectionRefusedError; no such host: socket.gaierror
 """
 
@@ -77,10 +80,19 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
 
 def classify(exc: BaseException, address: str, security: KafkaSecurity) -> KafkaConnectError:
     """One line naming why connecting to `address` failed, and what to set."""
-    for error in _chain(exc):
+    chain = list(_chain(exc))
+    for error in chain:
         found = _classify_one(error, address, security)
         if found is not None:
             return found
+    if any(isinstance(e, KafkaConnectionError) and "closed" in str(e) for e in chain):
+        # Closed with no TLS alert or SASL error behind it: typically a TLS client on a
+        # SASL_SSL listener, which drops a client that skips the SASL handshake.
+        return KafkaConnectError(
+            f"Kafka at {address} closed the connection ({security.describe()}): does "
+            f"the listener expect another {PROTOCOL_VAR}, e.g. SASL_SSL?",
+            cause="protocol-mismatch",
+        )
     reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     return KafkaConnectError(
         f"cannot connect to Kafka at {address} ({security.describe()}): {reason}",
@@ -99,6 +111,8 @@ def _classify_one(
             f"set {MECHANISM_VAR} to one it offers",
             cause="mechanism",
         )
+    if isinstance(error, _EmptyMetadata) and security.sasl_mechanism == "OAUTHBEARER":
+        return _authentication_failed(address, security)
     if isinstance(error, IllegalSaslStateError):
         return KafkaConnectError(
             f"Kafka at {address} does not expect SASL on this listener ({error}): "
@@ -125,17 +139,6 @@ def _classify_one(
         return KafkaConnectError(
             f"Kafka at {address} speaks TLS, but {PROTOCOL_VAR}={security.protocol}: "
             "set SSL or SASL_SSL",
-            cause="protocol-mismatch",
-        )
-    if (
-        isinstance(error, KafkaConnectionError)
-        and "closed" in str(error)
-        and error.__cause__ is None
-        and error.__context__ is None
-    ):
-        return KafkaConnectError(
-            f"Kafka at {address} closed the connection ({security.describe()}): does "
-            f"the listener expect another {PROTOCOL_VAR}, e.g. SASL_SSL?",
             cause="protocol-mismatch",
         )
     if isinstance(error, ConnectionRefusedError):
@@ -259,6 +262,14 @@ async def _metadata(
     finally:
         with contextlib.suppress(Exception):
             conn.close()
+    if not response.brokers:
+        raise _EmptyMetadata("the Metadata answer lists no broker")
     cluster = ClusterMetadata()
     cluster.update_metadata(response)
     return cluster
+
+
+class _EmptyMetadata(Exception):
+    """A Metadata answer without brokers. aiokafka 0.14 does not notice that the broker
+    rejected an OAUTHBEARER token (Kafka answers with an error challenge and waits for the
+    client's reply; aiokafka moves on): the next read is not a real Metadata answer."""

@@ -11,8 +11,9 @@ three, as company clusters often do:
 
 SASL users are created at format time (`kafka-storage format --add-scram`) for
 SCRAM-SHA-256 and SCRAM-SHA-512, and listed in the listener's JAAS config for
-PLAIN (the mechanism Confluent Cloud uses). There is no authorizer: an
-authenticated client may do anything, which is what the tests need.
+PLAIN (the mechanism Confluent Cloud uses). OAUTHBEARER uses Kafka's default,
+unsecured token validator (unsigned JWTs; tests only). There is no authorizer:
+an authenticated client may do anything, which is what the tests need.
 
 `client_env()` gives the NIEUWSSTROOM_KAFKA_* variables a client of this node
 needs; `nieuwsstroom broker --security ...` prints them.
@@ -20,6 +21,9 @@ needs; `nieuwsstroom broker --security ...` prints them.
 
 from __future__ import annotations
 
+import base64
+import json
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
@@ -31,9 +35,15 @@ if TYPE_CHECKING:  # certs needs `cryptography`, which only TLS listeners use
 
 Protocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
 SCRAM_MECHANISMS = ("SCRAM-SHA-256", "SCRAM-SHA-512")
-SASL_MECHANISMS = (*SCRAM_MECHANISMS, "PLAIN")
+SASL_MECHANISMS = (*SCRAM_MECHANISMS, "PLAIN", "OAUTHBEARER")
 _SCRAM_LOGIN = "org.apache.kafka.common.security.scram.ScramLoginModule required;"
 _PLAIN_LOGIN = "org.apache.kafka.common.security.plain.PlainLoginModule required"
+# Kafka's default OAUTHBEARER validator on the broker accepts *unsecured* (unsigned) JWTs:
+# enough to test a client's token handling, never for production.
+_OAUTH_LOGIN = (
+    "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required "
+    'unsecuredLoginStringClaim_sub="broker";'
+)
 
 
 @dataclass(frozen=True)
@@ -119,6 +129,7 @@ class ListenerSecurity:
             props |= {
                 "listener.name.client.sasl.enabled.mechanisms": ",".join(SASL_MECHANISMS),
                 "listener.name.client.plain.sasl.jaas.config": f"{_PLAIN_LOGIN} {plain_users};",
+                "listener.name.client.oauthbearer.sasl.jaas.config": _OAUTH_LOGIN,
                 **{
                     f"listener.name.client.{m.lower()}.sasl.jaas.config": _SCRAM_LOGIN
                     for m in SCRAM_MECHANISMS
@@ -159,9 +170,21 @@ class ListenerSecurity:
                 raise BrokerError(f"no SASL user {name!r} on this broker: {sorted(self.users)}")
             if mechanism not in SASL_MECHANISMS:
                 raise BrokerError(f"mechanism {mechanism!r} not one of {SASL_MECHANISMS}")
-            env |= {
-                "NIEUWSSTROOM_KAFKA_SASL_MECHANISM": mechanism,
-                "NIEUWSSTROOM_KAFKA_SASL_USERNAME": name,
-                "NIEUWSSTROOM_KAFKA_SASL_PASSWORD": self.users[name],
-            }
+            env["NIEUWSSTROOM_KAFKA_SASL_MECHANISM"] = mechanism
+            if mechanism != "OAUTHBEARER":  # a token file instead: unsecured_oauth_token()
+                env["NIEUWSSTROOM_KAFKA_SASL_USERNAME"] = name
+                env["NIEUWSSTROOM_KAFKA_SASL_PASSWORD"] = self.users[name]
         return env
+
+
+def unsecured_oauth_token(subject: str, lifetime_s: int = 3600) -> str:
+    """An unsigned JWT (`alg: none`) that Kafka's default OAUTHBEARER validator accepts:
+    what a local broker's OAUTHBEARER clients put in their token file."""
+    now = int(time.time())
+
+    def part(data: dict[str, object]) -> str:
+        raw = json.dumps(data, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    claims = {"sub": subject, "iat": now, "exp": now + lifetime_s}
+    return f"{part({'alg': 'none'})}.{part(claims)}."
