@@ -15,12 +15,14 @@ from collections.abc import Iterator
 import pytest
 
 from nieuwsstroom.stream.local_kafka.broker import LocalKafkaBroker
+from nieuwsstroom.stream.local_kafka.certs import TestPki, write_test_pki
 from nieuwsstroom.stream.local_kafka.listeners import ListenerSecurity
 from tests.fixtures_kafka import _cache_dir
 
 SECURED_FIXTURES = frozenset({"scram_broker", "mtls_broker"})
 SASL_USERS = {"alice": "alice-Secret-7f3a9c", "bob": "bob-Secret-22e1d0"}
 """Passwords distinctive enough that a test can grep every output for them."""
+CLIENT_KEY_PASSWORD = "client-Key-Secret-51aa0e"
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
@@ -29,7 +31,10 @@ def pytest_itemcollected(item: pytest.Item) -> None:
 
 
 def _broker(
-    tmp_path_factory: pytest.TempPathFactory, name: str, security: ListenerSecurity
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    security: ListenerSecurity,
+    pki: TestPki | None = None,
 ) -> Iterator[LocalKafkaBroker]:
     broker = LocalKafkaBroker(
         data_dir=tmp_path_factory.mktemp(name),
@@ -37,6 +42,7 @@ def _broker(
         start_timeout=180,
         heap="384m",
         security=security,
+        pki=pki,
     )
     broker.start()
     try:
@@ -55,5 +61,11 @@ def scram_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalKafk
 
 @pytest.fixture(scope="session")
 def mtls_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalKafkaBroker]:
-    """An SSL listener that requires a client certificate signed by the session's test CA."""
-    yield from _broker(tmp_path_factory, "kafka-mtls", ListenerSecurity("SSL", client_auth=True))
+    """An SSL listener that requires a client certificate signed by the session's test CA;
+    the client's key is encrypted (NIEUWSSTROOM_KAFKA_SSL_KEY_PASSWORD=CLIENT_KEY_PASSWORD)."""
+    pki = write_test_pki(
+        tmp_path_factory.mktemp("mtls-pki"), client_key_password=CLIENT_KEY_PASSWORD
+    )
+    yield from _broker(
+        tmp_path_factory, "kafka-mtls", ListenerSecurity("SSL", client_auth=True), pki
+    )

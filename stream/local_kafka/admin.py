@@ -18,20 +18,29 @@ from nieuwsstroom.stream.local_kafka.listeners import SCRAM_MECHANISMS
 _CONFIG_MAIN = "kafka.admin.ConfigCommand"  # what bin/kafka-configs.sh runs
 
 
-def set_scram_password(broker: LocalKafkaBroker, user: str, password: str) -> None:
-    """Give `user` a new SCRAM-SHA-256/512 password on the running `broker`."""
+def set_scram_password(
+    broker: LocalKafkaBroker,
+    user: str,
+    password: str,
+    mechanisms: tuple[str, ...] = SCRAM_MECHANISMS,
+) -> None:
+    """Give `user` a new password for each SCRAM mechanism on the running `broker`
+    (one kafka-configs run per mechanism: Kafka refuses two changes of one user's
+    credentials in one request)."""
     if not broker.is_running:
         raise BrokerError("the broker is not running")
-    libs = ensure_jars(broker._cache_dir, broker.kafka_version)
-    configs = ",".join(f"{m}=[password={password}]" for m in SCRAM_MECHANISMS)
-    cmd = [
-        find_java(), "-Xmx128m", "-cp", f"{libs}/*", _CONFIG_MAIN,
-        "--bootstrap-server", f"127.0.0.1:{broker.probe_port}",
-        "--alter", "--entity-type", "users", "--entity-name", user, "--add-config", configs,
-    ]  # fmt: skip
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=120)
-    if done.returncode != 0:
-        raise BrokerError(
-            f"kafka-configs could not set the password of {user!r} "
-            f"(exit {done.returncode}): {(done.stdout + done.stderr).strip()[-1500:]}"
-        )
+    libs = ensure_jars(broker.cache_dir, broker.kafka_version)
+    for mechanism in mechanisms:
+        cmd = [
+            find_java(), "-Xmx128m", "-cp", f"{libs}/*", _CONFIG_MAIN,
+            "--bootstrap-server", f"127.0.0.1:{broker.probe_port}",
+            "--alter", "--entity-type", "users", "--entity-name", user,
+            "--add-config", f"{mechanism}=[password={password}]",
+        ]  # fmt: skip
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=120)
+        if done.returncode != 0:
+            output = (done.stdout + done.stderr).replace(password, "***").strip()
+            raise BrokerError(
+                f"kafka-configs could not set the {mechanism} password of {user!r} "
+                f"(exit {done.returncode}): {output[-1500:]}"
+            )

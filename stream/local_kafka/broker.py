@@ -138,6 +138,11 @@ class LocalKafkaBroker:
         return self._data_dir
 
     @property
+    def cache_dir(self) -> Path | None:
+        """Where the Kafka jars are cached (None: the default, ~/.cache/nieuwsstroom/kafka)."""
+        return self._cache_dir
+
+    @property
     def log_path(self) -> Path:
         """The broker's Log4j log (`<data_dir>/logs/server.log`); read it when things fail."""
         return self.data_dir / "logs" / "server.log"

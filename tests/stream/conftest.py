@@ -17,6 +17,7 @@ import pytest
 
 from nieuwsstroom.stream.demo.runner import DemoResult, collect_outputs
 from nieuwsstroom.stream.kafka.console import Produced, produce_values
+from nieuwsstroom.stream.kafka.security import kafka_security
 from nieuwsstroom.stream.local_kafka.broker import free_port
 from nieuwsstroom.stream.settings import Settings
 from nieuwsstroom.stream.worker.child_process import WorkerProcess
@@ -47,7 +48,14 @@ class PipelineUnderTest:
         return worker
 
     def produce(self, values: list[bytes]) -> list[Produced]:
-        return asyncio.run(produce_values(self.bootstrap, self.settings.topic_raw, values))
+        return asyncio.run(
+            produce_values(
+                self.bootstrap,
+                self.settings.topic_raw,
+                values,
+                security=kafka_security(self.settings),  # a secured broker's tests need it
+            )
+        )
 
     def collect(self, produced: list[Produced], timeout_s: float = 300.0) -> DemoResult:
         return asyncio.run(collect_outputs(self.settings, produced, timeout_s))

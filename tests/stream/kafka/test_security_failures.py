@@ -27,12 +27,12 @@ from nieuwsstroom.stream.local_kafka.broker import LocalKafkaBroker
 from nieuwsstroom.stream.local_kafka.certs import other_ca
 from nieuwsstroom.stream.local_kafka.listeners import unsecured_oauth_token
 from nieuwsstroom.stream.settings import Settings
-from tests.fixtures_secured_kafka import SASL_USERS
+from tests.fixtures_secured_kafka import CLIENT_KEY_PASSWORD, SASL_USERS
 
 pytestmark = pytest.mark.kafka
 
 WRONG_PASSWORD = "wrong-Password-c0ffee"
-ALL_SECRETS = (*SASL_USERS.values(), WRONG_PASSWORD)
+ALL_SECRETS = (*SASL_USERS.values(), CLIENT_KEY_PASSWORD, WRONG_PASSWORD)
 
 
 def settings_for(broker: LocalKafkaBroker, **env: str | None) -> Settings:
