@@ -68,6 +68,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition  # noqa:
 from nieuwsstroom.linkers.seed import ensure_seed_kb  # noqa: E402
 from nieuwsstroom.stream.components import translator_from_settings  # noqa: E402
 from nieuwsstroom.stream.kafka.headers import HEADER_PREFIX  # noqa: E402
+from nieuwsstroom.stream.kafka.security import PLAINTEXT, KafkaSecurity, kafka_security  # noqa: E402
 from nieuwsstroom.stream.kafka.topics import TopicNames, bootstrap_servers, ensure_topics  # noqa: E402
 from nieuwsstroom.stream.local_kafka.broker import free_port  # noqa: E402
 from nieuwsstroom.stream.ops.rolling_windows import percentile  # noqa: E402
@@ -186,6 +187,7 @@ async def run_phase(
     rate: float | None,
     timeout_s: float,
     cpu_clock: Callable[[], float] = lambda: 0.0,
+    security: KafkaSecurity = PLAINTEXT,
 ) -> PhaseResult:
     """Produce `messages` (all at once, or `rate` per second) and wait for every output.
 
@@ -199,8 +201,14 @@ async def run_phase(
         group_id=None,
         enable_auto_commit=False,
         auto_offset_reset="latest",
+        **security.aiokafka_kwargs(),
     )
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap,
+        acks="all",
+        enable_idempotence=True,
+        **security.aiokafka_kwargs(),
+    )
     await consumer.start()
     await producer.start()
     try:
@@ -359,10 +367,13 @@ def translator_seconds(
 
 @contextlib.contextmanager
 def kafka(broker: str | None, settings: Settings) -> Iterator[tuple[str, str]]:
-    """(Faust broker URL, description): the given broker or a fresh embedded one."""
+    """(Faust broker URL, description): the given broker (with the caller's
+    NIEUWSSTROOM_KAFKA_* security) or a fresh embedded, plaintext one."""
     if broker:
         yield broker, f"given broker {bootstrap_servers(broker)}"
         return
+    if settings.kafka_security_protocol != "PLAINTEXT":
+        raise BenchError("the embedded broker is PLAINTEXT: give --broker for a secured Kafka")
     from nieuwsstroom.stream.local_kafka.broker import LocalKafkaBroker
 
     with LocalKafkaBroker(cache_dir=settings.cache_dir / "kafka", start_timeout=180) as local:
@@ -445,7 +456,8 @@ def run(
     warm_pairs = [(m.title, m.body) for m in bench_messages(texts, PARTITIONS, "warm")]
     translate_articles(translator, warm_pairs)
     ensure_seed_kb(settings.cache_dir)  # built once here, not by a worker while it starts
-    asyncio.run(ensure_topics(settings))
+    security = kafka_security(settings)  # NIEUWSSTROOM_KAFKA_* of the caller, as the workers
+    asyncio.run(ensure_topics(settings, security))
     cores = os.cpu_count() or 1
     print(f"model: {describe(translator)}")
     chars = sum(len(a.title) + len(a.body) for a in texts) / len(texts)
@@ -461,7 +473,11 @@ def run(
     workers.append(first)
     memory: list[tuple[str, float, float]] = [("at /ready (model, KB loaded)", *first.memory_mb())]
     warm = bench_messages(texts, PARTITIONS, "warm1")
-    asyncio.run(run_phase(bootstrap, names, warm, rate=None, timeout_s=per_article_timeout))
+    asyncio.run(
+        run_phase(
+            bootstrap, names, warm, rate=None, timeout_s=per_article_timeout, security=security
+        )
+    )
     memory.append((f"after {PARTITIONS} warm-up articles", *first.memory_mb()))
     print(
         f"broker: {broker_text}; worker pid {first.process.pid} ready and warmed up "
@@ -480,6 +496,7 @@ def run(
                 rate=None,
                 timeout_s=per_article_timeout,
                 cpu_clock=first.cpu_seconds,
+                security=security,
             )
         )
         processed += len(messages)
@@ -542,6 +559,7 @@ def run(
             lat_messages,
             rate=steady,
             timeout_s=n / steady + per_article_timeout,
+            security=security,
         )
     )
     processed += n
@@ -568,7 +586,11 @@ def run(
     workers.append(second)
     wait_balanced(workers, names.raw)
     warm = bench_messages(texts, PARTITIONS, "warm2")
-    asyncio.run(run_phase(bootstrap, names, warm, rate=None, timeout_s=per_article_timeout))
+    asyncio.run(
+        run_phase(
+            bootstrap, names, warm, rate=None, timeout_s=per_article_timeout, security=security
+        )
+    )
     owned = " + ".join(str(len(w.raw_partitions(names.raw))) for w in workers)
     scale_messages = bench_messages(texts, n, "scale")
     scaled = asyncio.run(
@@ -579,6 +601,7 @@ def run(
             rate=None,
             timeout_s=per_article_timeout,
             cpu_clock=lambda: sum(w.cpu_seconds() for w in workers),
+            security=security,
         )
     )
     scaling = scaled.rate / best.rate

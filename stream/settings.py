@@ -110,10 +110,10 @@ class Settings(BaseSettings):
     kafka_ssl_key_password: SecretStr | None = Field(
         None, description="Password of an encrypted client key. A secret: never printed or logged."
     )
-    kafka_ssl_endpoint_identification_algorithm: Literal["https", ""] = Field(
+    kafka_ssl_endpoint_identification_algorithm: Literal["https", "none", ""] = Field(
         "https",
         description="https: check that the broker's certificate names the host connected to; "
-        "empty: do not check host names (the certificate is still verified).",
+        "none: do not check host names (the certificate is still verified).",
     )
 
     # Web view

@@ -142,9 +142,9 @@ def _classify_one(
             cause="protocol-mismatch",
         )
     if isinstance(error, ConnectionRefusedError):
-        return _unreachable(address, "connection refused: nothing listens there")
+        return _unreachable(address, "connection refused")
     if isinstance(error, socket.gaierror):
-        return _unreachable(address, f"unknown host ({error.strerror or error})")
+        return _unreachable(address, "unknown host")
     if isinstance(error, TimeoutError | asyncio.TimeoutError):
         return _unreachable(address, "no answer in time")
     return None
@@ -158,7 +158,12 @@ def _looks_like_tls_alert(error: asyncio.IncompleteReadError) -> bool:
 
 
 def _unreachable(address: str, reason: str) -> KafkaConnectError:
-    return KafkaConnectError(f"cannot reach Kafka at {address}: {reason}", cause="unreachable")
+    """The same words as the CLI's TCP reachability check (stream/kafka/reach.py)."""
+    return KafkaConnectError(
+        f"cannot reach Kafka at {address} ({reason}): is the broker running? "
+        "set NIEUWSSTROOM_BROKER or --broker",
+        cause="unreachable",
+    )
 
 
 def _authentication_failed(address: str, security: KafkaSecurity) -> KafkaConnectError:
@@ -180,7 +185,7 @@ def _untrusted(
     if error.verify_code in (_HOSTNAME_MISMATCH, _IP_MISMATCH):
         return KafkaConnectError(
             f"TLS: the certificate of Kafka at {address} does not name that host ({detail}): "
-            f"connect by a name it holds, or set {HOSTNAME_VAR}= (empty) to skip host checks",
+            f"connect by a name it holds, or set {HOSTNAME_VAR}=none to skip host checks",
             cause="tls-hostname",
         )
     if error.verify_code == _EXPIRED:

@@ -153,7 +153,7 @@ class KafkaSecurity:
             CERT_VAR: self.certificate_location,
             KEY_VAR: self.key_location,
             KEY_PASSWORD_VAR: _reveal(self.key_password),
-            HOSTNAME_VAR: "https" if self.check_hostname else "",
+            HOSTNAME_VAR: "https" if self.check_hostname else "none",
         }
         return {k: str(v) for k, v in values.items() if v is not None}
 

@@ -36,4 +36,7 @@ def test_unreachable_broker_is_named(tmp_path: Path):
     )
     assert completed.returncode == 2
     assert "Traceback" not in completed.stderr
-    assert "cannot reach Kafka at 127.0.0.1:1: connection refused" in completed.stderr
+    assert completed.stderr.splitlines() == [
+        "error: cannot reach Kafka at 127.0.0.1:1 (connection refused): is the broker running? "
+        "set NIEUWSSTROOM_BROKER or --broker"
+    ]
