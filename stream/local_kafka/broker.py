@@ -16,6 +16,10 @@ meant for Python does not kill it half-way and `stop()` can signal it and any
 child at once. It is never left behind: `stop()` is registered with `atexit`,
 and on Linux the JVM gets SIGTERM from the kernel if the thread that started it
 dies (PR_SET_PDEATHSIG), which covers a Python process killed with SIGKILL.
+
+About 390 lines in one class on purpose: a node's configuration, storage format and
+process lifecycle are one job; what is not (listeners and their security, ports,
+cluster ids, certificates, the cluster) lives in the modules beside this one.
 """
 
 from __future__ import annotations

@@ -71,6 +71,14 @@ def test_every_nieuwsstroom_variable_is_a_setting(services: dict[str, Any]) -> N
     assert unknown == [], f"not fields of stream.settings.Settings: {unknown}"
 
 
+def test_every_nieuwsstroom_variable_in_comments_is_a_setting_too() -> None:
+    """The commented examples (Kafka security) are copied into override files: a misspelt
+    one would be ignored silently, as an unknown environment variable is."""
+    named = set(re.findall(r"\bNIEUWSSTROOM_[A-Z0-9_]*[A-Z0-9]\b", COMPOSE.read_text()))
+    assert {"NIEUWSSTROOM_KAFKA_SECURITY_PROTOCOL", "NIEUWSSTROOM_KAFKA_SASL_PASSWORD"} <= named
+    assert sorted(named - SETTINGS_ENV) == []
+
+
 def test_worker_settings_values_parse(services: dict[str, Any]) -> None:
     """The worker's defaults must build a valid Settings (types, ranges)."""
     env = {k: resolved(v) for k, v in env_of(services["worker"]).items()}

@@ -13,6 +13,9 @@ with `kafka-configs`), `/ready` says so with the cause.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -29,6 +32,7 @@ pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 
 SECRETS = (*SASL_USERS.values(), CLIENT_KEY_PASSWORD)
 ROTATED = "rotated-Secret-8e21bb"
+TOPICS = ("raw", "enriched", "mentions", "deadletter")
 WEB_PAGES = (
     "/health",
     "/ready",
@@ -117,3 +121,45 @@ def test_worker_over_mtls_with_an_encrypted_client_key(mtls_broker, worker_facto
     enrich_a_few(pipeline, "mtls")
     assert wait_ready(pipeline.worker.web_port)["http"] == 200
     assert_no_secret_anywhere(pipeline)
+
+
+@pytest.mark.parametrize("kind", ["scram-env", "mtls-flags"])
+def test_demo_enriches_on_a_secured_broker(
+    request, kind, tmp_path, argos_packages_dir, nieuwsstroom_cache
+):
+    """`nieuwsstroom demo --broker kafka://localhost:PORT`, as the issue's acceptance says:
+    SCRAM-SHA-512 configured by environment variables, mTLS by command-line flags (the
+    demo hands them to its worker process as NIEUWSSTROOM_KAFKA_* variables)."""
+    broker = request.getfixturevalue("scram_broker" if kind == "scram-env" else "mtls_broker")
+    client = broker.client_env()
+    env = {
+        **os.environ,
+        "NIEUWSSTROOM_APP_ID": f"demo-{kind}",
+        **{f"NIEUWSSTROOM_TOPIC_{t.upper()}": f"demo-{kind}-{t}" for t in TOPICS},
+        "NIEUWSSTROOM_CACHE_DIR": str(nieuwsstroom_cache),
+        "ARGOS_PACKAGES_DIR": str(argos_packages_dir),
+    }
+    flags: list[str] = []
+    if kind == "scram-env":
+        env |= client
+    else:
+        env["NIEUWSSTROOM_KAFKA_SSL_KEY_PASSWORD"] = client["NIEUWSSTROOM_KAFKA_SSL_KEY_PASSWORD"]
+        flags = [
+            "--security-protocol", "SSL",
+            "--ssl-ca-location", client["NIEUWSSTROOM_KAFKA_SSL_CA_LOCATION"],
+            "--ssl-certificate-location", client["NIEUWSSTROOM_KAFKA_SSL_CERTIFICATE_LOCATION"],
+            "--ssl-key-location", client["NIEUWSSTROOM_KAFKA_SSL_KEY_LOCATION"],
+        ]  # fmt: skip
+    inputs, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    inputs.write_bytes(orjson.dumps(short_article(1, kind)) + b"\n{kapot\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "nieuwsstroom", "demo", "--broker",
+         f"kafka://localhost:{broker.port}", "--input", str(inputs), "--output", str(out),
+         *flags],
+        env=env, capture_output=True, text=True, timeout=600, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "1 enriched, 1 dead-lettered, 0 missing" in done.stdout
+    [record] = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    validator("enriched").validate(record)
+    assert not [s for s in SECRETS if s in done.stdout + done.stderr]
