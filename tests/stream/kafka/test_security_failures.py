@@ -147,6 +147,22 @@ def test_a_ca_that_did_not_sign_the_broker(scram_broker: LocalKafkaBroker, tmp_p
     assert system is not None and "not trusted by the system's CAs" in str(system)
 
 
+def test_a_host_name_the_certificate_does_not_hold(scram_broker: LocalKafkaBroker) -> None:
+    """The broker's certificate names localhost and 127.0.0.1; `127.1` reaches the same
+    address under a name it does not hold. Host checks off (`none`): it connects."""
+    other_name = {"NIEUWSSTROOM_BROKER": f"kafka://127.1:{scram_broker.port}"}
+    failure = preflight(settings_for(scram_broker, **other_name))
+    assert failure is not None and failure.cause == "tls-hostname"
+    assert str(failure).startswith(
+        f"TLS: the certificate of Kafka at 127.1:{scram_broker.port} does not name that host"
+    )
+    assert "NIEUWSSTROOM_KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM=none" in str(failure)
+    relaxed = settings_for(
+        scram_broker, **other_name, NIEUWSSTROOM_KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM="none"
+    )
+    assert preflight(relaxed) is None
+
+
 def test_no_client_certificate(mtls_broker: LocalKafkaBroker) -> None:
     failure = preflight(
         settings_for(
