@@ -16,7 +16,8 @@ against Kafka 4.1 (tests/stream/kafka/test_security_failures.py):
     no client certificate     KafkaConnectionError("Connection ... closed") caused by
                               ssl.SSLError(SSLV3_ALERT_BAD_CERTIFICATE): TLS 1.3 sends the alert
                               after the handshake, so it arrives on the first read
-    TLS client, plain port    ssl.SSLError(WRONG_VERSION_NUMBER / record layer failure)
+    TLS client, plain port    ConnectionResetError in the handshake (Kafka drops a ClientHello
+                              read as a request size), or ssl.SSLError(WRONG_VERSION_NUMBER)
     plain client, TLS port    KafkaConnectionError(closed) caused by IncompleteReadError whose
                               "length" is the TLS alert record header 0x15 0x03 0x0?
     OAUTHBEARER token refused nothing: aiokafka ignores the broker's error challenge; the
@@ -139,6 +140,14 @@ def _classify_one(
         return KafkaConnectError(
             f"Kafka at {address} speaks TLS, but {PROTOCOL_VAR}={security.protocol}: "
             "set SSL or SASL_SSL",
+            cause="protocol-mismatch",
+        )
+    if isinstance(error, ConnectionResetError) and security.tls:
+        # A plaintext listener reads the TLS ClientHello as an absurd request size and
+        # drops the connection mid-handshake.
+        return KafkaConnectError(
+            f"TLS: Kafka at {address} dropped the connection during the TLS handshake: is it "
+            f"a PLAINTEXT or SASL_PLAINTEXT listener? {PROTOCOL_VAR}={security.protocol}",
             cause="protocol-mismatch",
         )
     if isinstance(error, ConnectionRefusedError):

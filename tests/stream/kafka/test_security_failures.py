@@ -221,8 +221,18 @@ def test_a_client_certificate_from_another_ca(
              "NIEUWSSTROOM_KAFKA_SASL_PASSWORD": WRONG_PASSWORD},
             "does not expect SASL on this listener",
         ),
+        (
+            "kafka_broker",
+            {"NIEUWSSTROOM_KAFKA_SECURITY_PROTOCOL": "SSL"},
+            "is it a PLAINTEXT or SASL_PLAINTEXT listener?",
+        ),
     ],
-    ids=["plaintext-client-on-tls", "tls-client-on-sasl-ssl", "sasl-client-on-mtls"],
+    ids=[
+        "plaintext-client-on-tls",
+        "tls-client-on-sasl-ssl",
+        "sasl-client-on-mtls",
+        "tls-client-on-plaintext",
+    ],
 )  # fmt: skip
 def test_a_protocol_that_does_not_match_the_listener(request, broker_name, env, expected) -> None:
     broker = request.getfixturevalue(broker_name)
