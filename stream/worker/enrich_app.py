@@ -18,6 +18,7 @@ import faust
 from nieuwsstroom.stream.core.dead_letters import dead_letter
 from nieuwsstroom.stream.core.outcomes import Outcome, RawMessage
 from nieuwsstroom.stream.kafka.publisher import Publisher
+from nieuwsstroom.stream.kafka.security import kafka_security
 from nieuwsstroom.stream.kafka.topics import TopicNames
 from nieuwsstroom.stream.ops.stats import PipelineStats
 from nieuwsstroom.stream.settings import Settings
@@ -86,6 +87,7 @@ def create_enrich_app(
 
     @app.task
     async def warm_up() -> None:
+        log.info("Kafka %s: %s", settings.broker, kafka_security(settings).describe())
         await asyncio.to_thread(runtime.warm_up)
 
     @app.on_before_shutdown.connect
