@@ -52,7 +52,7 @@ def main() -> int:
             relative, line = item.split("=", 1)
             with (tree / relative).open("a", encoding="utf-8") as handle:
                 handle.write(f"\n{line}\n")
-        command = ["lint-imports", "--config", str(ROOT / "pyproject.toml"), "--no-cache"]
+        command = ["lint-imports", str(ROOT / "pyproject.toml"), "--no-cache"]
         env = {**os.environ, "PYTHONPATH": str(tree)}
         return subprocess.run(command, cwd=tree, env=env, check=False).returncode
 
