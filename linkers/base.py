@@ -35,9 +35,19 @@ class Mention:
     start: int
     end: int
     text: str
+    renders: int | None = None
+    """For an English mention: index of the Dutch mention (in `Entity.mentions`) it renders."""
 
     def to_json(self) -> dict[str, Any]:
-        return {"field": self.field, "start": self.start, "end": self.end, "text": self.text}
+        data: dict[str, Any] = {
+            "field": self.field,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+        }
+        if self.renders is not None:
+            data["mention"] = self.renders
+        return data
 
 
 @dataclass(slots=True)
@@ -60,6 +70,11 @@ class Entity:
     mentions_en: list[Mention] = field(default_factory=list)
     reason: str = ""
     best_candidate: dict[str, Any] | None = None
+    label_en: str = ""
+    """The knowledge base's English label ("" if it has none; `label` may then be Dutch)."""
+    aliases_en: tuple[str, ...] = ()
+    """English aliases ("US", "Putin"), so a translator can pick the form that fits a mention.
+    Neither field is in `to_json`: they are for rendering, not part of the contract."""
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {

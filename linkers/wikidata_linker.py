@@ -47,6 +47,7 @@ class WikidataLinker:
         self.candidates = candidates
         self.disambiguator = disambiguator
         self._names: OrderedDict[str, list[str]] = OrderedDict()
+        self._english: OrderedDict[str, tuple[str, ...]] = OrderedDict()
         self._names_cache_size = names_cache_size
         self._provenance = kb.provenance
         self._reload_lock = threading.Lock()
@@ -86,6 +87,7 @@ class WikidataLinker:
             finder = MentionFinder(self.kb.iter_alias_types(), self.finder.common_words)
             self.finder = finder
             self._names = OrderedDict()
+            self._english = OrderedDict()
             self._provenance = self.kb.provenance
             self._signature = signature
         finally:
@@ -105,11 +107,28 @@ class WikidataLinker:
         cands = self.candidates.candidates({s.alias_norm for s in spans if s.kind == "kb"})
         entities = link_article(spans, cands, texts, self.disambiguator)
         linked = {e.qid: e for e in entities if e.qid is not None}
+        # English names for the translator to render each mention by (not in the JSON).
+        records = {c.entity.qid: c.entity for found in cands.values() for c in found}
+        for qid, entity in linked.items():
+            entity.label_en = records[qid].label_en if qid in records else ""
+            entity.aliases_en = self._english_aliases_of(qid)
         if doc.title_en or doc.body_en:
             names = {qid: self._names_of(qid) for qid in linked}
             for qid, mentions in find_english_mentions(names, doc).items():
                 linked[qid].mentions_en = mentions
         return entities
+
+    def _english_aliases_of(self, qid: str) -> tuple[str, ...]:
+        """The entity's English aliases, most trusted first (cached with its other names)."""
+        cached = self._english.get(qid)
+        if cached is None:
+            cached = tuple(a.alias for a in self.kb.aliases_of(qid) if a.lang == "en")
+            self._english[qid] = cached
+            if len(self._english) > self._names_cache_size:
+                self._english.popitem(last=False)
+        else:
+            self._english.move_to_end(qid)
+        return cached
 
     def _names_of(self, qid: str) -> list[str]:
         """English names first, then Dutch; cached (a few KB queries per new entity)."""

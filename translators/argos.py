@@ -28,9 +28,13 @@ from typing import TYPE_CHECKING, Any
 from nieuwsstroom.translators.errors import TranslatorError
 from nieuwsstroom.translators.models import ResolvedModel
 from nieuwsstroom.translators.segment import model_input, split_long
+from nieuwsstroom.translators.term_decoding import Hypothesis
+from nieuwsstroom.translators.term_sources import TagFormat, read_tag_format
 
 if TYPE_CHECKING:
     import ctranslate2
+
+_UNREAD = object()
 
 
 def _dist_version(name: str) -> str:
@@ -72,6 +76,7 @@ class ArgosTranslator:
         self.device = device
         self._translator: ctranslate2.Translator | None = None
         self._lock = threading.Lock()
+        self._tags: TagFormat | None | object = _UNREAD
 
     @property
     def model_id(self) -> str:
@@ -92,6 +97,17 @@ class ArgosTranslator:
             "beam_size": self.beam_size,
             "compute_type": self.compute_type,
         }
+
+    @property
+    def terminology_tags(self) -> TagFormat | None:
+        """The inline term tags the package was trained with (metadata `terminology_tags`).
+
+        Official Argos packages declare none; nieuwsstroom's own test model 2.x
+        declares OpusTrainer's `__source__`/`__target__`/`__done__`.
+        """
+        if self._tags is _UNREAD:
+            self._tags = read_tag_format(self.model.path / "metadata.json")
+        return self._tags  # type: ignore[return-value]
 
     def _load(self) -> ctranslate2.Translator:
         """Build the CTranslate2 translator once (first call pays the load, not import)."""
@@ -155,27 +171,67 @@ class ArgosTranslator:
         self, translator: ctranslate2.Translator, pieces: list[list[str]]
     ) -> list[str]:
         """Run CTranslate2 on token lists and decode as Argos does."""
+        results = self.generate(pieces, attention=False)
+        return [self.decode(hyps[0].tokens) for hyps in results]
+
+    # -- the token-level interface the constrained decoder uses (term_decoding.TokenModel) --
+
+    def encode(self, text: str) -> list[str]:
+        """The package tokenizer's subword tokens for `text`."""
+        self._load()
+        return list(self.model.package.tokenizer.encode(text))
+
+    def decode(self, tokens: list[str]) -> str:
+        """Target tokens (without the package prefix) to text, as Argos decodes them."""
         prefix = self.model.package.target_prefix or ""
-        target_prefix = [[prefix]] * len(pieces) if prefix else None
+        value = self.model.package.tokenizer.decode(tokens)
+        if prefix and value.startswith(prefix):
+            value = value[len(prefix) :]
+        if value.startswith(" "):
+            value = value[1:]  # the space SentencePiece puts before the first word
+        return value
+
+    def generate(
+        self,
+        sources: list[list[str]],
+        prefixes: list[list[str]] | None = None,
+        *,
+        num_hypotheses: int = 1,
+        suppress: list[list[str]] | None = None,
+        attention: bool = True,
+    ) -> list[list[Hypothesis]]:
+        """One batched CTranslate2 call with Argos's options; hypotheses per source.
+
+        `prefixes` are forced target tokens (after the package's own `target_prefix`),
+        `suppress` token sequences the decoder may not produce. Returned tokens and
+        attention rows start after the package prefix.
+        """
+        translator = self._load()
+        lead = [self.model.package.target_prefix] if self.model.package.target_prefix else []
+        target_prefix = None
+        if lead or prefixes:
+            target_prefix = [lead + (prefixes[i] if prefixes else []) for i in range(len(sources))]
         results = translator.translate_batch(
-            pieces,
+            sources,
             target_prefix=target_prefix,
             replace_unknowns=True,
             max_batch_size=self.max_batch_tokens,
             batch_type="tokens",
-            beam_size=self.beam_size,
-            num_hypotheses=1,
+            beam_size=max(self.beam_size, num_hypotheses),
+            num_hypotheses=num_hypotheses,
             length_penalty=self.length_penalty,
             max_input_length=0,  # inputs are already split to max_input_tokens: never truncate
             max_decoding_length=256,  # Argos's value; Marian-style models have 256 positions
+            return_attention=attention,
+            suppress_sequences=suppress,
         )
-        tokenizer = self.model.package.tokenizer
-        out: list[str] = []
+        out: list[list[Hypothesis]] = []
         for result in results:
-            value = tokenizer.decode(result.hypotheses[0])
-            if prefix and value.startswith(prefix):
-                value = value[len(prefix) :]
-            if value.startswith(" "):
-                value = value[1:]  # the space SentencePiece puts before the first word
-            out.append(value)
+            hyps: list[Hypothesis] = []
+            for k, tokens in enumerate(result.hypotheses):
+                rows = [list(r) for r in result.attention[k]] if attention else []
+                if lead and tokens[:1] == lead:
+                    tokens, rows = tokens[1:], rows[1:]
+                hyps.append(Hypothesis(list(tokens), rows))
+            out.append(hyps)
         return out

@@ -2,19 +2,25 @@
 
 Why: news repeats itself - agency boilerplate, bylines, "Lees ook", the same
 headline in several updates - and a cache hit costs microseconds where the
-model costs milliseconds. Keys are (model id, sentence) so switching models can
-never serve a stale translation. Duplicates inside one batch are translated
-once. Hit/miss counters are plain ints for the stream's metrics.
+model costs milliseconds. Keys are (model id, sentence, term constraints): a
+sentence translated with other names to render is another entry, and
+switching models can never serve a stale translation. A plain sentence is the
+same entry on both paths (no constraints). Duplicates inside one batch are
+translated once. Hit/miss counters are plain ints for the stream's metrics.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from nieuwsstroom.translators.base import Translator
 from nieuwsstroom.translators.errors import TranslatorError
+from nieuwsstroom.translators.terms import TermConstraint, TermTranslation
+
+_Key = tuple[str, str, tuple[TermConstraint, ...]]
 
 
 def _model_id(underlying: Translator) -> str:
@@ -27,7 +33,7 @@ def _model_id(underlying: Translator) -> str:
 
 
 class CachedTranslator:
-    """Wraps any `Translator`; same contract, repeated sentences served from memory."""
+    """Wraps any `Translator` (or `TermTranslator`); same contract, repeats served from memory."""
 
     def __init__(self, underlying: Translator, max_entries: int = 10_000) -> None:
         if max_entries < 1:
@@ -37,7 +43,7 @@ class CachedTranslator:
         self.model_id = _model_id(underlying)
         self.hits = 0
         self.misses = 0
-        self._entries: OrderedDict[tuple[str, str], str] = OrderedDict()
+        self._entries: OrderedDict[_Key, TermTranslation] = OrderedDict()
         self._lock = threading.Lock()
 
     @property
@@ -59,37 +65,69 @@ class CachedTranslator:
 
     def translate_batch(self, texts: list[str]) -> list[str]:
         """Serve known sentences from the cache; translate the rest in one call."""
-        results: list[str | None] = [None] * len(texts)
-        todo: dict[str, list[int]] = {}  # distinct missing text -> positions
+
+        def plain(missing: list[tuple[str, tuple[TermConstraint, ...]]]) -> list[TermTranslation]:
+            english = self.underlying.translate_batch([text for text, _ in missing])
+            return [TermTranslation(e, ()) for e in english]
+
+        return [r.text for r in self._serve([(t, ()) for t in texts], plain)]
+
+    def translate_terms(
+        self, texts: list[str], constraints: Sequence[Sequence[TermConstraint]]
+    ) -> list[TermTranslation]:
+        """`TermTranslator.translate_terms`, cached per (sentence, constraints)."""
+        translate_terms = getattr(self.underlying, "translate_terms", None)
+        if translate_terms is None:
+            raise TranslatorError(
+                f"{type(self.underlying).__name__} cannot translate with term constraints"
+            )
+
+        def constrained(
+            missing: list[tuple[str, tuple[TermConstraint, ...]]],
+        ) -> list[TermTranslation]:
+            return list(translate_terms([t for t, _ in missing], [c for _, c in missing]))
+
+        if len(texts) != len(constraints):
+            raise ValueError(f"Expected {len(texts)} constraint lists, got {len(constraints)}")
+        requests = [(t, tuple(c)) for t, c in zip(texts, constraints, strict=True)]
+        return self._serve(requests, constrained)
+
+    def _serve(
+        self,
+        requests: list[tuple[str, tuple[TermConstraint, ...]]],
+        translate: Callable[[list[tuple[str, tuple[TermConstraint, ...]]]], list[TermTranslation]],
+    ) -> list[TermTranslation]:
+        results: list[TermTranslation | None] = [None] * len(requests)
+        todo: dict[tuple[str, tuple[TermConstraint, ...]], list[int]] = {}
         with self._lock:
-            for i, text in enumerate(texts):
-                key = (self.model_id, text)
+            for i, request in enumerate(requests):
+                key = (self.model_id, *request)
                 cached = self._entries.get(key)
                 if cached is not None:
                     self._entries.move_to_end(key)
                     results[i] = cached
                     self.hits += 1
-                elif text in todo:  # repeated within this batch: translated once
-                    todo[text].append(i)
+                elif request in todo:  # repeated within this batch: translated once
+                    todo[request].append(i)
                     self.hits += 1
                 else:
-                    todo[text] = [i]
+                    todo[request] = [i]
                     self.misses += 1
         if todo:
             missing = list(todo)
-            translated = self.underlying.translate_batch(missing)
+            translated = translate(missing)
             if len(translated) != len(missing):
                 raise TranslatorError(
                     f"Expected {len(missing)} translations from {type(self.underlying).__name__},"
                     f" got {len(translated)}"
                 )
             with self._lock:
-                for text, english in zip(missing, translated, strict=True):
-                    for i in todo[text]:
-                        results[i] = english
-                    key = (self.model_id, text)
-                    self._entries[key] = english
+                for request, result in zip(missing, translated, strict=True):
+                    for i in todo[request]:
+                        results[i] = result
+                    key = (self.model_id, *request)
+                    self._entries[key] = result
                     self._entries.move_to_end(key)
                 while len(self._entries) > self.max_entries:
                     self._entries.popitem(last=False)
-        return [r if r is not None else "" for r in results]
+        return [r if r is not None else TermTranslation("", ()) for r in results]

@@ -11,8 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from nieuwsstroom.translators.argos import ArgosTranslator
-from nieuwsstroom.translators.base import Translator
+from nieuwsstroom.translators.base import TermTranslator, Translator
 from nieuwsstroom.translators.cache import CachedTranslator
+from nieuwsstroom.translators.constrained import ConstrainedTranslator
 from nieuwsstroom.translators.models import resolve_model
 
 
@@ -25,8 +26,12 @@ def build_translator(
     cache_size: int,
     compute_type: str = "float32",
     packages_dir: Path | None = None,
-) -> Translator:
-    """Resolve the nl->en package and wrap it: `CachedTranslator(ArgosTranslator(...))`.
+) -> TermTranslator:
+    """Resolve the nl->en package and wrap it:
+    `CachedTranslator(ConstrainedTranslator(ArgosTranslator(...)))`.
+
+    The result is a `TermTranslator`: plain `translate_batch` gives exactly the
+    Argos output, `translate_terms` also renders given spans as given names.
 
     `cache_size=0` disables the cache. `compute_type` defaults to float32 because
     int8 output depends on the padding of the batch a sentence lands in, and a
@@ -38,8 +43,8 @@ def build_translator(
     resolved = resolve_model(
         model_path=model_path, allow_test_model=allow_test_model, packages_dir=packages_dir
     )
-    translator: Translator = ArgosTranslator(
-        resolved, threads=threads, beam_size=beam_size, compute_type=compute_type
+    translator: TermTranslator = ConstrainedTranslator(
+        ArgosTranslator(resolved, threads=threads, beam_size=beam_size, compute_type=compute_type)
     )
     if cache_size > 0:
         translator = CachedTranslator(translator, cache_size)

@@ -184,16 +184,26 @@ def split_sentences(text: str) -> list[Span]:
 
 def reassemble(source: str, spans: list[Span], replacements: list[str]) -> str:
     """Put `replacements[i]` where `spans[i]` was, keeping all other characters of `source`."""
+    return reassemble_at(source, spans, replacements)[0]
+
+
+def reassemble_at(source: str, spans: list[Span], replacements: list[str]) -> tuple[str, list[int]]:
+    """`reassemble`, plus where each replacement starts in the result."""
     if len(spans) != len(replacements):
         raise ValueError(f"Expected {len(spans)} replacements, got {len(replacements)}")
     parts: list[str] = []
+    starts: list[int] = []
+    length = 0
     pos = 0
     for span, new in zip(spans, replacements, strict=True):
         parts.append(source[pos : span.start])
+        length += span.start - pos
+        starts.append(length)
         parts.append(new)
+        length += len(new)
         pos = span.end
     parts.append(source[pos:])
-    return "".join(parts)
+    return "".join(parts), starts
 
 
 def split_long(text: str, count_tokens: Callable[[str], int], max_tokens: int) -> list[Span]:
@@ -266,3 +276,26 @@ def _hard_split(
         out.append(Span(pos, best, text[pos:best]))
         pos = best
     return out
+
+
+def model_input_spans(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """`model_input(text)` and each span of `text` mapped into it (whitespace runs collapse)."""
+    words = list(re.finditer(r"\S+", text))
+    clean_start: list[int] = []
+    pos = 0
+    for m in words:
+        clean_start.append(pos)
+        pos += m.end() - m.start() + 1
+    clean = " ".join(m.group() for m in words)
+
+    def at(offset: int, *, end: bool) -> int:
+        for m, base in zip(words, clean_start, strict=True):
+            if end and m.start() < offset <= m.end():
+                return base + offset - m.start()
+            if not end and m.start() <= offset < m.end():
+                return base + offset - m.start()
+            if offset < m.start():
+                return base if not end else max(base - 1, 0)
+        return len(clean)
+
+    return clean, [(at(s, end=False), at(e, end=True)) for s, e in spans]

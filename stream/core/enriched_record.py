@@ -23,7 +23,8 @@ import orjson
 from nieuwsstroom.linkers.base import Entity
 from nieuwsstroom.stream.errors import RecordTooLargeError
 
-ENRICHED_SCHEMA = "nieuwsstroom.articles.enriched/v1"
+ENRICHED_SCHEMA = "nieuwsstroom.articles.enriched/v1.1"
+"""v1.1 adds `mention` (index of the Dutch mention) to each `mentions_en` item: additive."""
 MENTION_SCHEMA = "nieuwsstroom.entities.mention/v1"
 MAX_RECORD_BYTES = 1_000_000
 """Largest enriched record we publish: Kafka's default message.max.bytes is ~1 MB."""

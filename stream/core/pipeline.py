@@ -1,15 +1,20 @@
 """The pipeline core: raw messages in, enriched records or dead letters out.
 
-validate -> detect language -> translate (one batched call for the whole
-micro-batch) -> link -> build records. Pure and synchronous: the agent runs it
-in a worker thread (`asyncio.to_thread`) because translation is CPU-bound, and
-tests call it directly without Kafka. Every message yields exactly one outcome;
-nothing raises out of `process_batch`.
+validate -> detect language -> link (on the Dutch source) -> translate (one
+batched call for the whole micro-batch; each linked mention is a term
+constraint, rendered by its entity's English name) -> build records, with
+`mentions_en` where the translator put each name. Pure and synchronous: the
+agent runs it in a worker thread (`asyncio.to_thread`) because translation is
+CPU-bound, and tests call it directly without Kafka. Every message yields
+exactly one outcome; nothing raises out of `process_batch`.
 
-Refusals (bad input) are final. An unexpected failure in translation or
-linking is retried a bounded number of times with back-off, then the article
-is dead-lettered with the last error, so one poison article costs at most
-`stage_attempts` tries and never blocks its partition.
+Linking comes first because it reads only the Dutch source: its quality does
+not depend on the translation model, and the translator can be told the
+English names (`entity_terms.py`). Refusals (bad input) are final. An
+unexpected failure in linking or translation is retried a bounded number of
+times with back-off, then the article is dead-lettered with the last error,
+so one poison article costs at most `stage_attempts` tries and never blocks
+its partition.
 
 What a record holds, its `content_hash` and the size limit live in
 `enriched_record.py`; how a failure becomes a dead letter in `dead_letters.py`.
@@ -25,22 +30,33 @@ from functools import partial
 from typing import Any
 
 from nieuwsstroom import __version__
-from nieuwsstroom.linkers.base import Document, Linker
+from nieuwsstroom.linkers.base import Document, Entity, Linker
 from nieuwsstroom.stream.core.dead_letters import dead_letter
 from nieuwsstroom.stream.core.enriched_record import (
     encode_publishable,
     enriched_record,
     mention_records,
 )
+from nieuwsstroom.stream.core.entity_terms import (
+    EntityTerms,
+    entity_terms,
+    passthrough_mentions,
+    with_english_mentions,
+)
 from nieuwsstroom.stream.core.language import LanguageChecker, LanguageGuess
 from nieuwsstroom.stream.core.outcomes import Enriched, Outcome, RawMessage, utc_now
 from nieuwsstroom.stream.core.raw_article import DEFAULT_MAX_BODY_CHARS, Article, decode_article
 from nieuwsstroom.stream.errors import RetriesExhaustedError, StageError
+from nieuwsstroom.translators.articles import ArticleTranslation, FieldTerm
 
 log = logging.getLogger(__name__)
 
-ArticleTranslator = Callable[[list[tuple[str, str]]], list[tuple[str, str]]]
-"""Translates (title, body) pairs in one batch, keeping body paragraphs aligned."""
+ArticleTranslator = Callable[
+    [list[tuple[str, str]], list[list[FieldTerm]]], list[ArticleTranslation]
+]
+"""Translates (title, body) pairs in one batch, keeping body paragraphs aligned, and renders
+each article's terms (its linked mentions) by their targets, saying where each landed
+(`translators.articles.translate_articles_with_terms`)."""
 
 
 @dataclass(slots=True)
@@ -51,6 +67,7 @@ class _Accepted:
     decoded: Article
     language: LanguageGuess
     timings_ms: dict[str, float]
+    entities: list[Entity] | None = None  # set by the link stage
 
     @property
     def article(self) -> dict[str, Any]:
@@ -92,9 +109,16 @@ class ArticlePipeline:
         accepted: list[tuple[int, _Accepted]] = []
         for index, message in enumerate(messages):
             try:
-                accepted.append((index, self._accept(message)))
+                item = self._accept(message)
             except Exception as exc:  # every failure is a dead letter, never a crash
                 outcomes[index] = dead_letter(message, exc)
+                continue
+            try:
+                self._link(item)
+            except Exception as exc:
+                outcomes[index] = dead_letter(message, exc, default_stage="link")
+                continue
+            accepted.append((index, item))
         translations = self._translate(accepted, outcomes)
         for (index, item), translation in zip(accepted, translations, strict=True):
             if translation is None:
@@ -102,8 +126,15 @@ class ArticlePipeline:
             try:
                 outcomes[index] = self._finish(item, *translation)
             except Exception as exc:
-                outcomes[index] = dead_letter(item.message, exc, default_stage="link")
+                outcomes[index] = dead_letter(item.message, exc)
         return [outcomes[i] for i in range(len(messages))]
+
+    def _link(self, item: _Accepted) -> None:
+        """Link the Dutch source (with retries); the entities travel with the item."""
+        started = time.perf_counter()
+        doc = Document(item.article["title"], item.article["body"])
+        item.entities = self._with_retries("link", item.message, partial(self._linker.link, doc))
+        item.timings_ms["link"] = _ms(time.perf_counter() - started)
 
     def _accept(self, message: RawMessage) -> _Accepted:
         started = time.perf_counter()
@@ -154,36 +185,42 @@ class ArticlePipeline:
 
     def _translate(
         self, accepted: list[tuple[int, _Accepted]], outcomes: dict[int, Outcome]
-    ) -> list[tuple[str, str] | None]:
+    ) -> list[tuple[str, str, list[Entity]] | None]:
         """Translate the batch in one call; if that fails, retry article by article.
 
-        Articles that pass through untranslated (English, when allowed) skip the model."""
-        sources = [(item.article["title"], item.article["body"]) for _, item in accepted]
-        results: list[tuple[str, str] | None] = list(sources)  # passed through as they are
-        for _, item in accepted:
-            if not item.language.translate:
+        Each result is (title_en, body_en, entities with `mentions_en`). Articles that
+        pass through untranslated (English, when allowed) skip the model."""
+        results: list[tuple[str, str, list[Entity]] | None] = []
+        jobs: list[tuple[int, _Accepted, EntityTerms]] = []
+        for k, (_, item) in enumerate(accepted):
+            entities = item.entities or []
+            if item.language.translate:
+                results.append(None)
+                jobs.append((k, item, entity_terms(entities)))
+            else:
                 item.timings_ms["translate"] = 0.0
-        to_translate = [(k, it) for k, (_, it) in enumerate(accepted) if it.language.translate]
-        if not to_translate:
+                article = item.article
+                results.append((article["title"], article["body"], passthrough_mentions(entities)))
+        if not jobs:
             return results
-        pairs = [sources[k] for k, _ in to_translate]
+        pairs = [(item.article["title"], item.article["body"]) for _, item, _ in jobs]
         started = time.perf_counter()
         try:
-            translated = list(self._translate_articles(pairs))
+            translated = list(self._translate_articles(pairs, [t.terms for _, _, t in jobs]))
             elapsed_ms = _ms(time.perf_counter() - started)
-            _share_time([item for _, item in to_translate], pairs, elapsed_ms)
-            for (k, _), pair in zip(to_translate, translated, strict=True):
-                results[k] = pair
+            _share_time([item for _, item, _ in jobs], pairs, elapsed_ms)
+            for (k, item, terms), result in zip(jobs, translated, strict=True):
+                results[k] = _english(item, terms, result)
             return results
         except Exception as exc:
             log.warning(
                 "Batch translation of %d articles failed (%r); retrying one by one", len(pairs), exc
             )
-        for (k, item), pair in zip(to_translate, pairs, strict=True):
+        for (k, item, terms), pair in zip(jobs, pairs, strict=True):
             started = time.perf_counter()
             try:
                 results[k] = self._with_retries(
-                    "translate", item.message, partial(self._translate_one, pair)
+                    "translate", item.message, partial(self._translate_one, item, pair, terms)
                 )
                 item.timings_ms["translate"] = _ms(time.perf_counter() - started)
             except Exception as exc:
@@ -191,16 +228,17 @@ class ArticlePipeline:
                 results[k] = None
         return results
 
-    def _translate_one(self, pair: tuple[str, str]) -> tuple[str, str]:
-        return self._translate_articles([pair])[0]
+    def _translate_one(
+        self, item: _Accepted, pair: tuple[str, str], terms: EntityTerms
+    ) -> tuple[str, str, list[Entity]]:
+        [result] = self._translate_articles([pair], [terms.terms])
+        return _english(item, terms, result)
 
-    def _finish(self, item: _Accepted, title_en: str, body_en: str) -> Enriched:
-        """Link (with retries), then build and size-check the records (no retry: final)."""
+    def _finish(
+        self, item: _Accepted, title_en: str, body_en: str, entities: list[Entity]
+    ) -> Enriched:
+        """Build and size-check the records (no retry: final)."""
         article = item.article
-        started = time.perf_counter()
-        doc = Document(article["title"], article["body"], title_en, body_en)
-        entities = self._with_retries("link", item.message, partial(self._linker.link, doc))
-        item.timings_ms["link"] = _ms(time.perf_counter() - started)
         item.timings_ms["total"] = round(sum(item.timings_ms.values()), 3)
         processed_at = utc_now()
         record = enriched_record(
@@ -226,6 +264,15 @@ class ArticlePipeline:
         value = encode_publishable(record)
         mentions = mention_records(article, entities, processed_at)
         return Enriched(item.message, article["id"], record, mentions, dict(item.timings_ms), value)
+
+
+def _english(
+    item: _Accepted, terms: EntityTerms, result: ArticleTranslation
+) -> tuple[str, str, list[Entity]]:
+    """The article's English fields and its entities with `mentions_en` where names landed."""
+    fields_en = {"title_en": result.title_en, "body_en": result.body_en}
+    entities = with_english_mentions(item.entities or [], terms, result.placed, fields_en)
+    return result.title_en, result.body_en, entities
 
 
 def _share_time(items: list[_Accepted], pairs: list[tuple[str, str]], total_ms: float) -> None:

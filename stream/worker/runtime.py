@@ -67,7 +67,8 @@ def build_runtime(settings: Settings, *, on_retry: Callable[[str], None] | None 
     """Resolve the model and the knowledge base (fast); raise a clear error if missing.
 
     `on_retry` is told the stage name before each retried attempt (ops count them)."""
-    from nieuwsstroom.translators.articles import translate_articles
+    from nieuwsstroom.translators.articles import ArticleTranslation, FieldTerm
+    from nieuwsstroom.translators.articles import translate_articles_with_terms as translate
 
     translator = translator_from_settings(settings)
     kb_path = kb_path_from_settings(settings)
@@ -87,8 +88,10 @@ def build_runtime(settings: Settings, *, on_retry: Callable[[str], None] | None 
         )
         linker = LearningLinker(wikidata_linker, learner)
 
-    def translate_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        return translate_articles(translator, pairs)
+    def translate_pairs(
+        pairs: list[tuple[str, str]], terms: list[list[FieldTerm]]
+    ) -> list[ArticleTranslation]:
+        return translate(translator, pairs, terms)
 
     pipeline = ArticlePipeline(
         translate_pairs,

@@ -151,4 +151,5 @@ def test_factory_builds_cached_translator_without_loading(packages: Path, bundle
         cache_size=0,
         packages_dir=packages,
     )
-    assert type(uncached).__name__ == "ArgosTranslator"
+    assert type(uncached).__name__ == "ConstrainedTranslator"
+    assert type(uncached.underlying).__name__ == "ArgosTranslator"

@@ -6,14 +6,19 @@ model and knowledge base are exercised end to end in test_worker_e2e.py.
 
 from __future__ import annotations
 
+import re
+
 import orjson
 import pytest
+from jsonschema import ValidationError
 
 from nieuwsstroom.linkers.base import Document, Entity, Mention
 from nieuwsstroom.schemas import validator
 from nieuwsstroom.stream.core.language import LanguageChecker
 from nieuwsstroom.stream.core.outcomes import DeadLetter, Enriched, RawMessage
 from nieuwsstroom.stream.core.pipeline import ArticlePipeline
+from nieuwsstroom.translators.articles import ArticleTranslation, translate_articles_with_terms
+from nieuwsstroom.translators.terms import PlacedTerm, TermTranslation
 
 DUTCH_BODY = (
     "Minister-president Mark Rutte sprak dinsdag in Den Haag met zijn collega's.\n\n"
@@ -21,23 +26,41 @@ DUTCH_BODY = (
 )
 
 
-class EchoTranslator:
-    """Marks each paragraph so alignment is visible; fails on a poison word."""
+class EchoTerms:
+    """A sentence-level `TermTranslator` stand-in: "EN " + the sentence, each term's span
+    replaced by its target, and where it put each one. Fails on a poison word."""
 
-    def __call__(self, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    provenance = {"engine": "echo", "model": "in-test"}
+
+    def translate_batch(self, texts: list[str]) -> list[str]:
+        return [r.text for r in self.translate_terms(texts, [[] for _ in texts])]
+
+    def translate_terms(self, texts, constraints) -> list[TermTranslation]:
         out = []
-        for title, body in pairs:
-            if "VERGIF" in body:
+        for text, cons in zip(texts, constraints, strict=True):
+            if "VERGIF" in text:
                 raise RuntimeError("model choked on VERGIF")
-            paragraphs = body.split("\n\n")
-            out.append((f"EN {title}", "\n\n".join(f"EN {p}" for p in paragraphs)))
+            english, placed, pos = "EN ", [], 0
+            for c in cons:
+                english += text[pos : c.start]
+                placed.append(PlacedTerm(len(english), len(english) + len(c.target), "model"))
+                english += c.target
+                pos = c.end
+            out.append(TermTranslation(english + text[pos:], tuple(placed)))
         return out
 
 
-class NameLinker:
-    """Links 'Rutte' to Q57792 and leaves 'Brussel' unlinked."""
+class EchoTranslator:
+    """The pipeline's article translator over `EchoTerms`: real segmentation and offsets."""
 
-    provenance = {"source": "in-test", "entities": 1}
+    def __call__(self, pairs, terms) -> list[ArticleTranslation]:
+        return translate_articles_with_terms(EchoTerms(), pairs, terms)
+
+
+class NameLinker:
+    """Links 'Rutte' to Q57792 and 'Den Haag' to Q36600 (The Hague); 'Brussel' stays unlinked."""
+
+    provenance = {"source": "in-test", "entities": 2}
 
     def link(self, doc: Document) -> list[Entity]:
         if "STUK" in doc.body:
@@ -53,7 +76,18 @@ class NameLinker:
                     0.9,
                     "Dutch politician",
                     [Mention("body", start, start + 5, "Rutte")],
+                    label_en="Mark Rutte",
+                    aliases_en=("Rutte",),
                 )
+            )
+        haag = [
+            Mention(field, m.start(), m.end(), "Den Haag")
+            for field, text in (("title", doc.title), ("body", doc.body))
+            for m in re.finditer("Den Haag", text)
+        ]
+        if haag:
+            entities.append(
+                Entity("Q36600", "The Hague", "LOC", 0.9, "city", haag, label_en="The Hague")
             )
         start = doc.body.find("Brussel")
         if start >= 0:
@@ -101,14 +135,23 @@ def test_good_article_becomes_a_schema_valid_enriched_record(pipeline):
     assert record["section"] == "binnenland"
     assert record["body_en"].count("\n\n") == record["body"].count("\n\n")
     assert record["language"]["detected"] == "nl"
-    [entity] = record["entities"]
-    mention = entity["mentions"][0]
+    assert record["schema"] == "nieuwsstroom.articles.enriched/v1.1"
+    rutte, haag = record["entities"]
+    mention = rutte["mentions"][0]
     assert record["body"][mention["start"] : mention["end"]] == mention["text"] == "Rutte"
+    # Linked names are rendered by their English names, and mentions_en point at them exactly.
+    assert [(m["field"], m["text"], m["mention"]) for m in haag["mentions_en"]] == [
+        ("title_en", "The Hague", 0),
+        ("body_en", "The Hague", 1),
+    ]
+    for m in rutte["mentions_en"] + haag["mentions_en"]:
+        assert record[m["field"]][m["start"] : m["end"]] == m["text"]
+    assert "Den Haag" not in record["title_en"] + record["body_en"]
     assert record["unlinked"][0]["text"] == "Brussel"
     assert record["provenance"]["source"] == {"topic": "articles.raw", "partition": 0, "offset": 5}
     for stage in ("validate", "language", "translate", "link", "total"):
         assert record["provenance"]["timings_ms"][stage] >= 0
-    [mention_record] = outcome.mentions
+    mention_record = outcome.mentions[0]
     validator("mention").validate(mention_record)
     assert mention_record["qid"] == "Q57792" and mention_record["article_id"] == "a1"
 
@@ -171,11 +214,11 @@ class FlakyTranslator(EchoTranslator):
         self.failures = failures
         self.calls = 0
 
-    def __call__(self, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    def __call__(self, pairs, terms) -> list[ArticleTranslation]:
         self.calls += 1
         if self.calls <= self.failures:
             raise RuntimeError(f"transient failure {self.calls}")
-        return super().__call__(pairs)
+        return super().__call__(pairs, terms)
 
 
 def test_a_transient_stage_failure_is_retried_and_the_article_gets_through():
@@ -262,3 +305,21 @@ def test_english_passes_through_untranslated_when_configured():
     assert dutch["language"]["translated"] is True and dutch["body_en"].startswith("EN ")
     assert translator.calls == 1  # only the Dutch article went to the model
     validator("enriched").validate(english)
+    [haag] = english["entities"]  # "Den Haag" in the title; the English is the original
+    assert haag["mentions_en"] == [
+        {"field": "title_en", "start": 9, "end": 17, "text": "Den Haag", "mention": 0}
+    ]
+
+
+def test_a_v1_record_still_validates_against_the_v1_1_schema(pipeline):
+    """v1.1 only adds fields: records written by v1 workers stay valid."""
+    [outcome] = pipeline.process_batch([message(article("v1"), 0)])
+    record = orjson.loads(orjson.dumps(outcome.record))
+    record["schema"] = "nieuwsstroom.articles.enriched/v1"
+    for entity in record["entities"]:
+        for m in entity["mentions_en"]:
+            del m["mention"]
+    validator("enriched").validate(record)
+    record["schema"] = "nieuwsstroom.articles.enriched/v2"
+    with pytest.raises(ValidationError):
+        validator("enriched").validate(record)
