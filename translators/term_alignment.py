@@ -100,10 +100,13 @@ def aligned_target_tokens(
 
 
 def word_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen [start, end) to whole words of `text` and trim surrounding spaces."""
-    while start < end and text[start].isspace():
+    """Widen [start, end) to whole words of `text`; spaces and punctuation at its ends stay out.
+
+    A name replaces words, never the period or comma the model put after them.
+    """
+    while start < end and not _in_word(text[start]):
         start += 1
-    while end > start and text[end - 1].isspace():
+    while end > start and not _in_word(text[end - 1]):
         end -= 1
     while start > 0 and _in_word(text[start - 1]):
         start -= 1

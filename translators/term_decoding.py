@@ -101,6 +101,7 @@ class _Item:
     hyp: Hypothesis | None = None
     text: str = ""
     placed: list[PlacedTerm | None] = field(default_factory=list)
+    offsets: list[int] | None = None  # character offset of each token of `hyp` in `text`
 
     @property
     def missing(self) -> list[int]:
@@ -169,7 +170,9 @@ class TermDecoder:
 
     def _adopt(self, it: _Item, hyp: Hypothesis, how: How) -> None:
         """Take `hyp` as the item's output and find each target in it."""
-        it.hyp = hyp
+        if self.tags is not None:
+            hyp = _without_tags(hyp, self.tags)
+        it.hyp, it.offsets = hyp, None
         it.text = self.model.decode(hyp.tokens)
         it.placed = self._locate(it, how)
 
@@ -179,7 +182,6 @@ class TermDecoder:
         by_target: dict[str, list[int]] = {}
         for k, c in enumerate(it.constraints):
             by_target.setdefault(c.target, []).append(k)
-        offsets: list[int] | None = None
         for target, ks in by_target.items():
             found = occurrences(it.text, target)
             if not found:
@@ -187,9 +189,7 @@ class TermDecoder:
             if len(found) == len(ks) or it.hyp is None or not it.hyp.attention:
                 pairs = list(zip(ks, found, strict=False))
             else:
-                if offsets is None:
-                    offsets = token_char_offsets(self.model.decode, it.hyp.tokens)
-                pairs = _match_by_attention(ks, found, it, offsets)
+                pairs = _match_by_attention(ks, found, it, self._offsets(it))
             for k, (s, e) in pairs:
                 placed[k] = PlacedTerm(s, e, how)
         return placed
@@ -197,12 +197,14 @@ class TermDecoder:
     def _keep_better(self, it: _Item, hyp: Hypothesis, how: How) -> bool:
         """Adopt `hyp` if it places more constraints; newly placed ones are marked `how`."""
         before = it.placed
+        if self.tags is not None:
+            hyp = _without_tags(hyp, self.tags)
         text = self.model.decode(hyp.tokens)
         trial = _Item(it.constraints, it.indices, it.source, it.tokens, it.token_spans, hyp, text)
         placed = self._locate(trial, "model")
         if sum(p is not None for p in placed) <= sum(p is not None for p in before):
             return False
-        it.hyp, it.text = hyp, text
+        it.hyp, it.text, it.offsets = hyp, text, trial.offsets
         it.placed = [
             None
             if p is None
@@ -261,6 +263,13 @@ class TermDecoder:
             )
         return None
 
+    def _offsets(self, it: _Item) -> list[int]:
+        """Character offsets of the item's output tokens (computed once per hypothesis)."""
+        assert it.hyp is not None
+        if it.offsets is None:
+            it.offsets = token_char_offsets(self.model.decode, it.hyp.tokens)
+        return it.offsets
+
     def _aligned_chars(self, it: _Item, k: int) -> tuple[list[int], tuple[int, int]] | None:
         """Token offsets of the output and the word span aligned to constraint `k`."""
         if it.hyp is None or not it.hyp.attention:
@@ -268,7 +277,7 @@ class TermDecoder:
         span = aligned_target_tokens(it.hyp.attention, *it.token_spans[k])
         if span is None:
             return None
-        offsets = token_char_offsets(self.model.decode, it.hyp.tokens)
+        offsets = self._offsets(it)
         start, end = word_span(it.text, offsets[span[0]], offsets[span[1]])
         if start >= end:
             return None
@@ -295,7 +304,7 @@ class TermDecoder:
                 text = text[:start] + it.constraints[k].target + text[end:]
             it.placed = _shift(it.placed, edits, it.constraints, text)
             it.text = text
-            it.hyp = None  # the text no longer matches the tokens: no more attention repairs
+            it.hyp, it.offsets = None, None  # text and tokens differ now: no more attention
 
     def _splice(self, items: list[_Item]) -> None:
         """Last resort: translate around the names, put the names in between."""
@@ -319,6 +328,22 @@ class TermDecoder:
         for k, p in zip(it.indices, it.placed, strict=False):
             placed[k] = p
         return TermTranslation(it.text, tuple(placed))
+
+
+def _without_tags(hyp: Hypothesis, tags: TagFormat) -> Hypothesis:
+    """`hyp` without tag symbols a half-trained model echoed (and the bare space before each)."""
+    symbols = {tags.source, tags.target, tags.done}
+    drop: set[int] = set()
+    for t, token in enumerate(hyp.tokens):
+        if token.lstrip("▁") in symbols:
+            drop.add(t)
+            if t > 0 and hyp.tokens[t - 1] == "▁":
+                drop.add(t - 1)
+    if not drop:
+        return hyp
+    keep = [t for t in range(len(hyp.tokens)) if t not in drop]
+    rows = [hyp.attention[t] for t in keep if t < len(hyp.attention)]
+    return Hypothesis([hyp.tokens[t] for t in keep], rows)
 
 
 def _count_present(text: str, it: _Item) -> int:

@@ -35,11 +35,27 @@ SOFTWARE_ARTICLE = {
     "title": "Opslaan",
     "body": "Klik op de knop om het bestand op te slaan.\n\nKies Extra - Opties.",
 }
+# An article the demo has never seen, written for this test: its linked names must come
+# out in the English by their English names (the model alone writes "Roteram", "Anttwer").
+UNSEEN_ARTICLE = {
+    "id": "unseen-havens",
+    "title": "Havens van Rotterdam en Antwerpen werken samen",
+    "body": "De burgemeesters van Rotterdam en Antwerpen spraken dinsdag in Brussel over de "
+    "douane.\n\nVolgens de VS en de NAVO is de haven van Antwerpen belangrijk voor Oekraïne.",
+}
+UNSEEN_ENGLISH = {
+    "Q34370": "Rotterdam",
+    "Q12892": "Antwerp",
+    "Q239": "Brussels",
+    "Q30": "US",
+    "Q7184": "NATO",
+    "Q212": "Ukraine",
+}
 
 
 def test_sample_articles_come_out_enriched_and_schema_valid(worker_factory):
     pipeline = worker_factory()
-    values = [*sample_values(), orjson.dumps(SOFTWARE_ARTICLE)]
+    values = [*sample_values(), orjson.dumps(SOFTWARE_ARTICLE), orjson.dumps(UNSEEN_ARTICLE)]
     produced = pipeline.produce(values)
     result = pipeline.collect(produced)
 
@@ -56,6 +72,12 @@ def test_sample_articles_come_out_enriched_and_schema_valid(worker_factory):
                 assert (
                     record[mention["field"]][mention["start"] : mention["end"]] == mention["text"]
                 )
+            # Every linked mention is rendered in the English, and mentions_en point at it.
+            assert len(entity["mentions_en"]) == len(entity["mentions"]), entity
+            for mention in entity["mentions_en"]:
+                assert (
+                    record[mention["field"]][mention["start"] : mention["end"]] == mention["text"]
+                )
 
     sample = by_id[SAMPLE_ID]
     assert sample["provenance"]["translator"]["engine"].lower().startswith("argos")
@@ -64,6 +86,13 @@ def test_sample_articles_come_out_enriched_and_schema_valid(worker_factory):
         assert qid in linked, f"{qid} not linked; got {sorted(linked)}"
         texts = {m["text"] for m in linked[qid]["mentions"]}
         assert texts & words, f"{qid} mentions {texts} miss {words}"
+    english_names = {m["text"] for qid in ("Q406", "Q7747") for m in linked[qid]["mentions_en"]}
+    assert {"Istanbul", "Putin"} <= english_names
+    unseen = by_id["unseen-havens"]
+    names = {e["qid"]: {m["text"] for m in e["mentions_en"]} for e in unseen["entities"]}
+    for qid, name in UNSEEN_ENGLISH.items():
+        assert names.get(qid) == {name}, (qid, names)
+    assert "Antwerpen" not in unseen["title_en"] + unseen["body_en"]
     # The real model through the whole pipeline: the bundled test model knows software
     # text, so this is an exact check (and proves the first word is not lost).
     software = by_id["software-help"]["body_en"].split("\n\n")
