@@ -88,7 +88,9 @@ def load(limit: int) -> list[tuple[str, str, str]]:
 
 def english_names(entity: Entity, terms: EntityTerms, e: int) -> list[str]:
     """What counts as the entity's English name: label, English aliases, chosen targets."""
-    chosen = [t.target for t, (owner, _) in zip(terms.terms, terms.owners, strict=True) if owner == e]
+    chosen = [
+        t.target for t, (owner, _) in zip(terms.terms, terms.owners, strict=True) if owner == e
+    ]
     names = {entity.label_en, *entity.aliases_en, *chosen} - {""}
     return sorted(names, key=len, reverse=True)
 
@@ -161,11 +163,17 @@ def main() -> None:
 
     if args.compare:
         print(f"{'technique':44s} {'names':>6s} {'chrF':>6s} {'CPU':>6s}  placed by")
-        print(f"{'plain (no constraints)':44s} {plain_hit / total:6.3f} {plain_chrf:6.2f} "
-              f"{plain_s / plain_s:5.2f}x")
+        print(
+            f"{'plain (no constraints)':44s} {plain_hit / total:6.3f} {plain_chrf:6.2f} "
+            f"{plain_s / plain_s:5.2f}x"
+        )
         for name, rewrite, repairs, splice in TECHNIQUES:
             variant = ConstrainedTranslator(
-                argos, rewrite=rewrite, repairs=repairs, splice=splice, suppress="no supp" not in name
+                argos,
+                rewrite=rewrite,
+                repairs=repairs,
+                splice=splice,
+                suppress="no supp" not in name,
             )
             outs, seconds, how = run_aware(variant, paragraphs)
             hit, _ = names_found(paragraphs, outs)
@@ -180,8 +188,10 @@ def main() -> None:
         print(f"  nl:    {p.nl}\n  plain: {a}\n  aware: {b}\n  ref:   {p.en}")
     print(f"placed by: {dict(sorted(how.items()))}")
     print(f"plain: names {plain_hit}/{total}, chrF {plain_chrf:.2f}, {plain_s:.1f}s CPU")
-    print(f"entity-aware: names {aware_hit}/{total}, chrF {aware_chrf:.2f}, {aware_s:.1f}s CPU "
-          f"({aware_s / plain_s:.2f}x the plain CPU time)")
+    print(
+        f"entity-aware: names {aware_hit}/{total}, chrF {aware_chrf:.2f}, {aware_s:.1f}s CPU "
+        f"({aware_s / plain_s:.2f}x the plain CPU time)"
+    )
     print(
         f"name_accuracy={aware_hit / total:.3f} plain_name_accuracy={plain_hit / total:.3f} "
         f"chrf_ratio={aware_chrf / max(plain_chrf, 1e-9):.3f}"
