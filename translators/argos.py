@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from nieuwsstroom.translators.errors import TranslatorError
 from nieuwsstroom.translators.models import ResolvedModel
 from nieuwsstroom.translators.segment import model_input, split_long
-from nieuwsstroom.translators.term_decoding import Hypothesis
+from nieuwsstroom.translators.term_model import Hypothesis
 from nieuwsstroom.translators.term_sources import TagFormat, read_tag_format
 
 if TYPE_CHECKING:

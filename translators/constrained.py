@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from nieuwsstroom.translators.segment import model_input_spans, split_long
-from nieuwsstroom.translators.term_decoding import DEFAULT_REPAIRS, Repair, TermDecoder, TokenModel
+from nieuwsstroom.translators.term_decoding import DEFAULT_REPAIRS, Repair, TermDecoder
+from nieuwsstroom.translators.term_model import TokenModel
 from nieuwsstroom.translators.term_sources import Rewrite, TagFormat
 from nieuwsstroom.translators.terms import (
     PlacedTerm,

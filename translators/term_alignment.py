@@ -117,3 +117,32 @@ def word_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _in_word(ch: str) -> bool:
     return ch.isalnum()
+
+
+def match_by_attention(
+    token_spans: dict[int, tuple[int, int]],
+    found: list[tuple[int, int]],
+    attention: Sequence[Sequence[float]],
+    offsets: list[int],
+) -> list[tuple[int, tuple[int, int]]]:
+    """Pair constraints (key -> source token span) with occurrences (character spans of
+    the output) by mean attention mass, best pairs first, one to one."""
+    scores: list[tuple[float, int, int]] = []
+    for k, (s0, s1) in token_spans.items():
+        for n, (start, end) in enumerate(found):
+            rows = [
+                attention[t]
+                for t in range(min(len(offsets) - 1, len(attention)))
+                if offsets[t] < end and offsets[t + 1] > start
+            ]
+            mass = sum(sum(r[s0:s1]) for r in rows) / max(len(rows), 1)
+            scores.append((mass, k, n))
+    pairs: list[tuple[int, tuple[int, int]]] = []
+    used_k: set[int] = set()
+    used_n: set[int] = set()
+    for _, k, n in sorted(scores, key=lambda x: (-x[0], x[1], x[2])):
+        if k not in used_k and n not in used_n:
+            pairs.append((k, found[n]))
+            used_k.add(k)
+            used_n.add(n)
+    return pairs

@@ -27,14 +27,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Literal
 
 from nieuwsstroom.translators.term_alignment import (
     aligned_target_tokens,
+    match_by_attention,
     source_token_span,
     token_char_offsets,
     word_span,
 )
+from nieuwsstroom.translators.term_model import Hypothesis, TokenModel, without_tags
 from nieuwsstroom.translators.term_sources import (
     Rewrite,
     TagFormat,
@@ -48,19 +50,12 @@ from nieuwsstroom.translators.terms import (
     TermConstraint,
     TermTranslation,
     occurrences,
+    shift_placements,
     usable_constraints,
 )
 
 Repair = Literal["nbest", "prefix", "attention"]
 DEFAULT_REPAIRS: tuple[Repair, ...] = ("attention",)
-
-
-@dataclass(frozen=True, slots=True)
-class Hypothesis:
-    """Target tokens (package prefix removed) and their attention over the source tokens."""
-
-    tokens: list[str]
-    attention: list[list[float]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,23 +65,6 @@ class _PrefixJob:
     prefix: list[str]
     bad: list[str]
     final: bool
-
-
-class TokenModel(Protocol):
-    """What the constrained decoder needs from a model (`ArgosTranslator` provides it)."""
-
-    def encode(self, text: str) -> list[str]: ...
-
-    def decode(self, tokens: list[str]) -> str: ...
-
-    def generate(
-        self,
-        sources: list[list[str]],
-        prefixes: list[list[str]] | None = None,
-        *,
-        num_hypotheses: int = 1,
-        suppress: list[list[str]] | None = None,
-    ) -> list[list[Hypothesis]]: ...
 
 
 @dataclass(slots=True)
@@ -171,7 +149,7 @@ class TermDecoder:
     def _adopt(self, it: _Item, hyp: Hypothesis, how: How) -> None:
         """Take `hyp` as the item's output and find each target in it."""
         if self.tags is not None:
-            hyp = _without_tags(hyp, self.tags)
+            hyp = without_tags(hyp, self.tags)
         it.hyp, it.offsets = hyp, None
         it.text = self.model.decode(hyp.tokens)
         it.placed = self._locate(it, how)
@@ -189,7 +167,8 @@ class TermDecoder:
             if len(found) == len(ks) or it.hyp is None or not it.hyp.attention:
                 pairs = list(zip(ks, found, strict=False))
             else:
-                pairs = _match_by_attention(ks, found, it, self._offsets(it))
+                spans = {k: it.token_spans[k] for k in ks}
+                pairs = match_by_attention(spans, found, it.hyp.attention, self._offsets(it))
             for k, (s, e) in pairs:
                 placed[k] = PlacedTerm(s, e, how)
         return placed
@@ -198,7 +177,7 @@ class TermDecoder:
         """Adopt `hyp` if it places more constraints; newly placed ones are marked `how`."""
         before = it.placed
         if self.tags is not None:
-            hyp = _without_tags(hyp, self.tags)
+            hyp = without_tags(hyp, self.tags)
         text = self.model.decode(hyp.tokens)
         trial = _Item(it.constraints, it.indices, it.source, it.tokens, it.token_spans, hyp, text)
         placed = self._locate(trial, "model")
@@ -302,7 +281,8 @@ class TermDecoder:
             text = it.text
             for start, end, k in sorted(edits, reverse=True):
                 text = text[:start] + it.constraints[k].target + text[end:]
-            it.placed = _shift(it.placed, edits, it.constraints, text)
+            targets = [c.target for c in it.constraints]
+            it.placed = shift_placements(it.placed, edits, targets, text)
             it.text = text
             it.hyp, it.offsets = None, None  # text and tokens differ now: no more attention
 
@@ -330,70 +310,5 @@ class TermDecoder:
         return TermTranslation(it.text, tuple(placed))
 
 
-def _without_tags(hyp: Hypothesis, tags: TagFormat) -> Hypothesis:
-    """`hyp` without tag symbols a half-trained model echoed (and the bare space before each)."""
-    symbols = {tags.source, tags.target, tags.done}
-    drop: set[int] = set()
-    for t, token in enumerate(hyp.tokens):
-        if token.lstrip("▁") in symbols:
-            drop.add(t)
-            if t > 0 and hyp.tokens[t - 1] == "▁":
-                drop.add(t - 1)
-    if not drop:
-        return hyp
-    keep = [t for t in range(len(hyp.tokens)) if t not in drop]
-    rows = [hyp.attention[t] for t in keep if t < len(hyp.attention)]
-    return Hypothesis([hyp.tokens[t] for t in keep], rows)
-
-
 def _count_present(text: str, it: _Item) -> int:
     return sum(1 for c in it.constraints if occurrences(text, c.target))
-
-
-def _match_by_attention(
-    ks: list[int], found: list[tuple[int, int]], it: _Item, offsets: list[int]
-) -> list[tuple[int, tuple[int, int]]]:
-    """Pair constraints with occurrences by attention mass, best pairs first, one to one."""
-    assert it.hyp is not None
-    scores: list[tuple[float, int, int]] = []
-    for k in ks:
-        s0, s1 = it.token_spans[k]
-        for n, (start, end) in enumerate(found):
-            rows = [
-                it.hyp.attention[t]
-                for t in range(len(offsets) - 1)
-                if offsets[t] < end and offsets[t + 1] > start and t < len(it.hyp.attention)
-            ]
-            mass = sum(sum(r[s0:s1]) for r in rows) / max(len(rows), 1)
-            scores.append((mass, k, n))
-    pairs: list[tuple[int, tuple[int, int]]] = []
-    used_k: set[int] = set()
-    used_n: set[int] = set()
-    for _, k, n in sorted(scores, key=lambda x: (-x[0], x[1], x[2])):
-        if k not in used_k and n not in used_n:
-            pairs.append((k, found[n]))
-            used_k.add(k)
-            used_n.add(n)
-    return pairs
-
-
-def _shift(
-    placed: list[PlacedTerm | None],
-    edits: list[tuple[int, int, int]],
-    constraints: list[TermConstraint],
-    text: str,
-) -> list[PlacedTerm | None]:
-    """Placements after replacing `edits` (start, end, constraint) in the old text."""
-    out = list(placed)
-    for k, p in enumerate(placed):
-        if p is None:
-            continue
-        delta = sum(len(constraints[j].target) - (e - s) for s, e, j in edits if e <= p.start)
-        out[k] = PlacedTerm(p.start + delta, p.end + delta, p.how)
-    for s, _, j in edits:
-        delta = sum(len(constraints[i].target) - (e2 - s2) for s2, e2, i in edits if e2 <= s)
-        out[j] = PlacedTerm(s + delta, s + delta + len(constraints[j].target), "attention")
-    for p, c in zip(out, constraints, strict=True):
-        if p is not None and text[p.start : p.end] != c.target:
-            raise AssertionError(f"placement {p} does not hold {c.target!r} in {text!r}")
-    return out

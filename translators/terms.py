@@ -88,3 +88,28 @@ def _word_pattern(target: str) -> re.Pattern[str]:
 def occurrences(text: str, target: str) -> list[tuple[int, int]]:
     """Spans where `target` occurs in `text` as a whole word (case-sensitive)."""
     return [m.span() for m in _word_pattern(target).finditer(text)]
+
+
+def shift_placements(
+    placed: Sequence[PlacedTerm | None],
+    edits: Sequence[tuple[int, int, int]],
+    targets: Sequence[str],
+    text: str,
+) -> list[PlacedTerm | None]:
+    """Placements after each edit (start, end, k) replaced old[start:end] by `targets[k]`.
+
+    `text` is the edited text; every placement is checked against it, so an edit
+    that broke one is a bug caught here, not a wrong offset published.
+    """
+    out = list(placed)
+    for k, p in enumerate(placed):
+        if p is not None:
+            delta = sum(len(targets[j]) - (e - s) for s, e, j in edits if e <= p.start)
+            out[k] = PlacedTerm(p.start + delta, p.end + delta, p.how)
+    for s, _, j in edits:
+        delta = sum(len(targets[i]) - (e2 - s2) for s2, e2, i in edits if e2 <= s)
+        out[j] = PlacedTerm(s + delta, s + delta + len(targets[j]), "attention")
+    for p, target in zip(out, targets, strict=True):
+        if p is not None and text[p.start : p.end] != target:
+            raise TranslatorError(f"Placement {p} does not hold {target!r} in {text!r}")
+    return out

@@ -10,6 +10,7 @@ from nieuwsstroom.translators.errors import TranslatorError
 from nieuwsstroom.translators.segment import model_input_spans
 from nieuwsstroom.translators.term_alignment import (
     aligned_target_tokens,
+    match_by_attention,
     source_token_span,
     token_char_offsets,
     word_span,
@@ -27,6 +28,7 @@ from nieuwsstroom.translators.terms import (
     TermConstraint,
     TermTranslation,
     occurrences,
+    shift_placements,
     usable_constraints,
     validate_constraints,
 )
@@ -121,6 +123,27 @@ def test_attention_alignment_takes_the_longest_run_pointing_into_the_span() -> N
     weak = [[0.8, 0.2], [0.7, 0.3]]
     assert aligned_target_tokens(weak, 1, 2, min_mass=0.3) == (1, 2)
     assert aligned_target_tokens(weak, 1, 2, min_mass=0.5) is None
+
+
+def test_a_repeated_name_goes_to_the_constraint_whose_source_it_attends_to() -> None:
+    # Output "Putin met Putin." (tokens at 0, 6, 10); source tokens 0 and 3 are the names.
+    offsets = [0, 6, 10, 16]
+    attention = [[0.9, 0, 0, 0.1], [0, 0.5, 0.5, 0], [0.2, 0, 0, 0.8]]
+    pairs = match_by_attention({0: (3, 4), 1: (0, 1)}, [(0, 5), (10, 15)], attention, offsets)
+    assert sorted(pairs) == [(0, (10, 15)), (1, (0, 5))]
+
+
+def test_placements_follow_the_text_when_words_are_replaced_by_names() -> None:
+    old = "Pootine met Iboogan."
+    new = "Putin met Istanbul."
+    placed = [None, None, PlacedTerm(19, 20, "model")]  # a third target: the final "."
+    edits = [(0, 7, 0), (12, 19, 1)]
+    out = shift_placements(placed, edits, ["Putin", "Istanbul", "."], new)
+    assert [new[p.start : p.end] for p in out] == ["Putin", "Istanbul", "."]
+    assert [p.how for p in out] == ["attention", "attention", "model"]
+    assert len(old) == 20
+    with pytest.raises(TranslatorError, match="does not hold"):
+        shift_placements(placed, edits[:1], ["Putin", "Istanbul", "."], new)
 
 
 def test_token_offsets_and_word_spans() -> None:
