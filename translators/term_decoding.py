@@ -87,7 +87,14 @@ class _Item:
 
 
 class TermDecoder:
-    """Translates sentences so that each constraint's target is in the output, and says where."""
+    """Translates sentences so that each constraint's target is in the output, and says where.
+
+    `rewrite`: how constraints appear in the model input (`term_sources.py`); with
+    `tags` (the package declares them) "target" becomes inline tags. `repairs`: which
+    of nbest/prefix/attention run, in that order. `splice=False` and `suppress=False`
+    exist only to measure the techniques alone (bench/entity_translation.py
+    --compare): without the splice a name may stay missing.
+    """
 
     def __init__(
         self,
@@ -109,7 +116,6 @@ class TermDecoder:
         self.nbest = nbest
         self.splice = splice
         self.suppress = suppress
-        """False only to measure the repairs alone (bench --compare): names may then be missing."""
 
     def translate(
         self, texts: list[str], constraints: list[Sequence[TermConstraint]]
@@ -294,7 +300,7 @@ class TermDecoder:
             for k, (_, core, _, translate) in enumerate(plan.pieces):
                 if translate:
                     jobs.append((n, k, core))
-        results = self.model.generate([self.model.encode(core) for _, _, core in jobs])
+        results = self.model.generate([self.model.encode(c) for _, _, c in jobs]) if jobs else []
         translated: list[dict[int, str]] = [{} for _ in plans]
         for (n, k, _), hyps in zip(jobs, results, strict=True):
             translated[n][k] = self.model.decode(hyps[0].tokens)

@@ -106,6 +106,16 @@ def test_the_splice_fallback_places_every_name_and_keeps_every_fragment(argos) -
         assert fit_fragment(fragment, english) in result.text
 
 
+def test_a_text_that_is_only_a_name_becomes_the_name(argos) -> None:
+    spliced = ConstrainedTranslator(argos, rewrite="keep", repairs=())
+    [name, compound] = spliced.translate_terms(
+        ["Istanboel", "NAVO-top"],
+        [[TermConstraint(0, 9, "Istanbul")], [TermConstraint(0, 4, "NATO")]],
+    )
+    assert name.text == "Istanbul" and name.placed[0].start == 0
+    assert compound.text.startswith("NATO") and compound.placed[0].end == 4
+
+
 @pytest.mark.parametrize("repair", ["attention", "prefix"])
 def test_each_repair_alone_places_names_where_attention_puts_them(argos, repair) -> None:
     alone = ConstrainedTranslator(argos, rewrite="keep", repairs=(repair,), splice=False)
