@@ -126,7 +126,7 @@ def test_each_repair_alone_places_names_where_attention_puts_them(argos, repair)
 
 
 def test_a_name_in_an_over_long_sentence_is_placed_in_its_piece(argos) -> None:
-    filler = ", en daarna vergaderde de commissie opnieuw over de begroting" * 12
+    filler = ", en daarna vergaderde de commissie opnieuw over de begroting" * 8
     sentence = f"Poetin sprak in Istanboel{filler} en in Antwerpen."
     cons = _terms(sentence, {"Poetin": "Putin", "Istanboel": "Istanbul", "Antwerpen": "Antwerp"})
     assert len(argos.encode(sentence)) > argos.max_input_tokens
