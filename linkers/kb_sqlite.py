@@ -9,6 +9,7 @@ is `wikidata_client.py`'s job, done explicitly, never on a lookup.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -124,14 +125,57 @@ def _entity_from_row(row: tuple[Any, ...]) -> EntityRecord:
     )
 
 
+_MAGIC = (
+    (b"PK\x03\x04", "a zip archive"),
+    (b"\x1f\x8b", "a gzip file (a Wikidata dump? `nieuwsstroom kb build --from-dump` reads it)"),
+    (b"BZh", "a bzip2 file (a Wikidata dump? `nieuwsstroom kb build --from-dump` reads it)"),
+)
+
+
+def _describe(path: Path) -> str:
+    """What a file that is not our knowledge base is, in a few words, for the error."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(512)
+    except OSError as exc:
+        return f"unreadable ({exc.strerror})"
+    if not head:
+        return "an empty file"
+    if head.startswith(b"SQLite format 3\x00"):
+        try:
+            with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+                rows = conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+                ).fetchall()
+        except sqlite3.DatabaseError:
+            return "a damaged SQLite database"
+        tables = [row[0] for row in rows]
+        shown = ", ".join(tables[:8]) + (", ..." if len(tables) > 8 else "")
+        return f"the SQLite database of another program (tables: {shown or 'none'})"
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            return what
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return "a binary file, not SQLite"
+    return "a text file, not SQLite"
+
+
 class KnowledgeBase:
     """SQLite-backed entities and aliases; safe to share between threads (one lock)."""
 
     def __init__(self, path: Path, *, create: bool = False) -> None:
         self.path = Path(path)
         if not create and not self.path.is_file():
+            if self.path.is_dir():
+                problem, target = "is a directory: give the .sqlite file in it, or", "kb.sqlite"
+                target = str(self.path / target)
+            else:
+                problem, target = "does not exist:", str(self.path)
             raise KnowledgeBaseError(
-                f"Knowledge base not found: {self.path} (build one with `nieuwsstroom kb build`)"
+                f"knowledge base {self.path} {problem} build one with "
+                f"`nieuwsstroom kb build --seed --out {target}`"
             )
         if create:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -147,7 +191,12 @@ class KnowledgeBase:
                 self._conn.commit()
             version = self.meta().get("schema_version")
         except sqlite3.DatabaseError as exc:
-            raise KnowledgeBaseError(f"Cannot open knowledge base {self.path}: {exc}") from exc
+            self._conn.close()
+            raise KnowledgeBaseError(
+                f"{self.path} is not a nieuwsstroom knowledge base: it is {_describe(self.path)}. "
+                f"Build one with `nieuwsstroom kb build --seed --out FILE` and point --kb or "
+                f"NIEUWSSTROOM_KB_PATH at it"
+            ) from exc
         if version != SCHEMA_VERSION:
             raise KnowledgeBaseError(
                 f"Knowledge base {self.path} has schema {version!r}, expected {SCHEMA_VERSION!r}"

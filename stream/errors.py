@@ -59,6 +59,14 @@ class ConfigurationError(NieuwsstroomError):
     """Start-up cannot continue: the message says what to set or install."""
 
 
+class SettingsError(ConfigurationError):
+    """An environment variable holds a value the settings refuse; the message names it."""
+
+
+class TopicNotFoundError(NieuwsstroomError):
+    """A topic a command reads or writes does not exist on the broker."""
+
+
 class KafkaConnectError(NieuwsstroomError):
     """A Kafka client could not connect; the message names the cause and what to set.
 

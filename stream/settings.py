@@ -12,9 +12,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -195,4 +195,24 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(
         default_factory=default_cache_dir, description="Cache for Kafka jars, seed KB and models."
     )
-    log_level: str = Field("INFO", description="Log level of the worker.")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        "INFO",
+        description="Log level of the worker and the command line: DEBUG, INFO, WARNING, ERROR "
+        "or CRITICAL (DEBUG also shows the traceback behind a command's error).",
+    )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level_any_case(cls, value: object) -> object:
+        """`debug` and `Debug` mean DEBUG, as for Python's logging."""
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _empty_means_not_set(cls, value: Any, info: ValidationInfo) -> Any:
+        """An empty value of an optional setting means "not set": a `.env` line
+        `NIEUWSSTROOM_KB_PATH=` must not become the path "." (a Path of "")."""
+        field = cls.model_fields.get(info.field_name or "")
+        if value == "" and field is not None and field.default is None:
+            return None
+        return value

@@ -39,7 +39,11 @@ class InvalidModelError(TranslatorError):
     """A given model file or directory is not a usable Argos nl->en package."""
 
     def __init__(self, path: Path, problem: str) -> None:
-        super().__init__(f"Not a usable Argos nl->en model at {path}: {problem}.\n{INSTALL_HINTS}")
+        # One line, and no "install PATH" advice: installing PATH is what just failed.
+        super().__init__(
+            f"{path} is not an Argos nl->en package ({problem}): get the official one with "
+            "`argospm install translate-nl_en` or `nieuwsstroom models install --online`"
+        )
         self.path = path
         self.problem = problem
 

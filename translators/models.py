@@ -181,7 +181,7 @@ def _inspect_archive(path: Path) -> str:
     if not path.is_file():
         raise ModelNotFoundError(f"model file {path} does not exist")
     if not zipfile.is_zipfile(path):
-        raise InvalidModelError(path, "not a zip archive (.argosmodel)")
+        raise InvalidModelError(path, "not a zip archive, which every .argosmodel is")
     with zipfile.ZipFile(path) as zf:
         names = zf.namelist()
         tops = {n.split("/", 1)[0] for n in names if n.strip("/")}

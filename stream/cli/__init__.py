@@ -28,7 +28,7 @@ from nieuwsstroom.stream.cli.errors import BoundaryGroup
 
 app = typer.Typer(
     name="nieuwsstroom",
-    help="Dutch news in, enriched English JSON out: Kafka + Faust + Argos Translate + Wikidata.",
+    help="Dutch news in, enriched English JSON out (Kafka, Faust, Argos, Wikidata).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -55,7 +55,18 @@ def root(
         bool, typer.Option("--debug", help="Show the traceback behind an error message.")
     ] = False,
 ) -> None:
-    """Dutch news in, enriched English JSON out: Kafka + Faust + Argos Translate + Wikidata."""
+    """Dutch news in, enriched English JSON out (Kafka, Faust, Argos, Wikidata).
+
+    A mistake (a setting, a file, an unreachable broker, a missing topic) is one line,
+    `error: ...`, naming the cause and the fix, with exit status 2; --debug (or
+    NIEUWSSTROOM_LOG_LEVEL=DEBUG) adds the traceback.
+    """
+    from nieuwsstroom.stream.settings_check import load_settings
+
+    # Every setting is checked before any command runs, even one the command does not
+    # use: a typo in the environment is reported now, by its variable, not when a worker
+    # reads it an hour later.
+    load_settings()
 
 
 def main() -> None:

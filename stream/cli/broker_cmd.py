@@ -1,27 +1,36 @@
 """`nieuwsstroom broker`: run the local Kafka broker in the foreground, by hand.
 
-For trying the pipeline without Docker: start this in one terminal, then point
-a worker at the printed address (`NIEUWSSTROOM_BROKER=kafka://127.0.0.1:PORT`).
-The broker itself lives in `nieuwsstroom.stream.local_kafka`; this is only its command-line face.
+For trying the pipeline without Docker: start this in one terminal, paste the
+`export NIEUWSSTROOM_BROKER=...` line it prints into another, and every other
+command finds it. By default it listens where the default NIEUWSSTROOM_BROKER
+points (127.0.0.1:9092), so without any export the commands find it too; if
+that port is taken it picks a free one and says so. The broker itself lives in
+`nieuwsstroom.stream.local_kafka`; this is only its command-line face.
 """
 
 from __future__ import annotations
 
 import signal
+import socket
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from nieuwsstroom.stream.cli.help_format import Command
+
 if TYPE_CHECKING:
     from nieuwsstroom.stream.local_kafka.broker import LocalKafkaBroker
     from nieuwsstroom.stream.local_kafka.listeners import ListenerSecurity
 
+_LOCAL_HOSTS = ("127.0.0.1", "localhost")
+KAFKA_PORT = 9092
+
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
-    app.command("broker")(broker)
+    app.command("broker", cls=Command)(broker)
 
 
 def _listener_security(name: str) -> ListenerSecurity:
@@ -58,38 +67,98 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def default_port() -> int:
+    """The port of NIEUWSSTROOM_BROKER when it points at this machine, else Kafka's 9092."""
+    from nieuwsstroom.stream.kafka.topics import bootstrap_servers
+    from nieuwsstroom.stream.settings_check import load_settings
+
+    first = bootstrap_servers(load_settings().broker).split(",")[0]
+    host, _, port = first.rpartition(":")
+    if host.strip("[]") in _LOCAL_HOSTS and port.isdigit():
+        return int(port)
+    return KAFKA_PORT
+
+
+def port_is_free(port: int) -> bool:
+    """True if 127.0.0.1:port can be bound now (SO_REUSEADDR, as the JVM binds it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def choose_port(requested: int | None) -> tuple[int, str | None]:
+    """(port to ask the broker for, a note for the user); 0 means "a free one"."""
+    from nieuwsstroom.stream.cli.errors import CliError
+
+    if requested is not None:
+        if requested and not port_is_free(requested):
+            raise CliError(
+                f"port {requested} on 127.0.0.1 is in use (another Kafka?): choose another "
+                "with --port N, or --port 0 for a free one"
+            )
+        return requested, None
+    wanted = default_port()
+    if port_is_free(wanted):
+        return wanted, None
+    return 0, (
+        f"port {wanted} (the default NIEUWSSTROOM_BROKER) is in use, another Kafka perhaps; "
+        "using a free port instead: export the line below in the shells that use this broker"
+    )
+
+
 def broker(
     port: Annotated[
-        int, typer.Option(help="Broker port on 127.0.0.1 (0 = a free one).", min=0, max=65535)
-    ] = 0,
+        int | None,
+        typer.Option(
+            metavar="N",
+            min=0,
+            max=65535,
+            help="Port on 127.0.0.1 (default: 9092 if free, else a free one; 0 = a free one).",
+        ),
+    ] = None,
     data_dir: Annotated[
         Path | None,
         typer.Option(
-            help="Keep topics and offsets here across runs (default: a temp dir, deleted on exit)."
+            metavar="DIR",
+            help="Keep topics and offsets here across runs (default: a temp dir, deleted on exit).",
         ),
     ] = None,
     cache_dir: Annotated[
         Path | None,
-        typer.Option(help="Where Kafka's jars are cached (default ~/.cache/nieuwsstroom/kafka)."),
+        typer.Option(
+            metavar="DIR",
+            help="Where Kafka's jars are cached (default ~/.cache/nieuwsstroom/kafka).",
+        ),
     ] = None,
     auto_create_topics: Annotated[
-        bool, typer.Option(help="Let the broker create topics on first use.")
+        bool,
+        typer.Option("--auto-create-topics", help="Let the broker create topics on first use."),
     ] = False,
     security: Annotated[
         str,
         typer.Option(
+            metavar="KIND",
             help="plaintext, ssl, mtls (TLS + client certificate) or sasl_ssl (SCRAM, PLAIN "
             "and OAUTHBEARER over TLS, user `nieuwsstroom`), with test certificates. The "
-            "client settings (password included) go to <data dir>/client.env, not the screen."
+            "client settings (password included) go to <data dir>/client.env, not the screen.",
         ),
     ] = "plaintext",
 ) -> None:
-    """Run a local single-node Apache Kafka broker (KRaft) until Ctrl-C."""
+    """Run a local Apache Kafka broker (KRaft, one node) until Ctrl-C.
+
+    Prints the line to paste into other shells: export NIEUWSSTROOM_BROKER=kafka://...
+    (with --security, the line that loads the client settings from a file).
+    """
     from nieuwsstroom.stream.cli.errors import CliError
     from nieuwsstroom.stream.local_kafka.broker import LocalKafkaBroker
 
+    chosen, note = choose_port(port)
     local = LocalKafkaBroker(
-        port=port,
+        port=chosen,
         data_dir=data_dir,
         cache_dir=cache_dir,
         auto_create_topics=auto_create_topics,
@@ -97,22 +166,24 @@ def broker(
     )
     # SIGTERM (e.g. from a process manager) ends the wait below the same way Ctrl-C does.
     signal.signal(signal.SIGTERM, _interrupt)
+    if note:
+        typer.echo(f"note: {note}", err=True)
     typer.echo(f"Starting Apache Kafka {local.kafka_version} (KRaft, single node)...", err=True)
     try:
         bootstrap = local.start()
-        typer.echo(bootstrap)
-        if local.security.secured:
-            env_file = _write_client_env(local)
-            typer.echo(
-                f"{local.security.protocol} listener; client settings in {env_file} "
-                f"(`set -a; . {env_file}; set +a`)",
-                err=True,
-            )
         typer.echo(
-            f"Kafka is up: bootstrap {bootstrap} (Faust: kafka://{bootstrap}); "
-            f"log {local.log_path}. Ctrl-C stops it.",
+            f"Kafka is up at {bootstrap}; log {local.log_path}. Ctrl-C stops it. "
+            "Point the other commands at it with:",
             err=True,
         )
+        if local.security.secured:  # the password goes to a file only we can read
+            env_file = _write_client_env(local)
+            typer.echo(
+                f"{local.security.protocol} listener; client settings in {env_file}", err=True
+            )
+            typer.echo(f"set -a; . {env_file}; set +a")
+        else:
+            typer.echo(f"export NIEUWSSTROOM_BROKER=kafka://{bootstrap}")
         while local.is_running:
             time.sleep(0.5)
         raise CliError(f"the broker exited on its own.\n{local.log_tail()}", exit_code=1)

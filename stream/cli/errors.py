@@ -20,10 +20,9 @@ import traceback
 from collections.abc import Iterator
 from typing import Any
 
-import click
-from typer.core import TyperGroup
-
+from nieuwsstroom.stream.cli.help_format import Group
 from nieuwsstroom.stream.errors import NieuwsstroomError, user_errors
+from nieuwsstroom.stream.settings_check import describe_invalid_settings, is_settings_error
 
 USER_ERROR_EXIT = 2
 
@@ -57,18 +56,23 @@ def error_boundary(*, debug: bool) -> Iterator[None]:
             raise
         _report(_describe_os_error(exc), exc, debug)
         raise SystemExit(USER_ERROR_EXIT) from None
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        if not is_settings_error(exc):
+            raise
+        _report(describe_invalid_settings(exc), exc, debug)  # type: ignore[arg-type]
+        raise SystemExit(USER_ERROR_EXIT) from None
 
 
 def _report(message: str, exc: BaseException, debug: bool) -> None:
     if debug:
         traceback.print_exception(exc, file=sys.stderr)
-    print(f"error: {message.strip() or type(exc).__name__}", file=sys.stderr)
+    print(f"error: {message.strip() or type(exc).__name__}", file=sys.stderr, flush=True)
 
 
-class BoundaryGroup(TyperGroup):
+class BoundaryGroup(Group):
     """The root command group: every command runs inside the one error boundary."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         debug = bool(ctx.params.get("debug")) or (
             os.environ.get("NIEUWSSTROOM_LOG_LEVEL", "").upper() == "DEBUG"
         )

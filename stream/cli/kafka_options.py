@@ -106,6 +106,15 @@ def overrides_from_flags(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def flag_names() -> dict[str, str]:
+    """Settings field -> the flag that sets it, so a refused value is named by its flag."""
+    names = {}
+    for name, (_, option) in _FLAGS.items():
+        field = "kafka_sasl_password" if name == "sasl_password_file" else f"kafka_{name}"
+        names[field] = option.param_decls[0]
+    return names
+
+
 def kafka_security_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add the security flags to `command`, which takes `kafka_overrides: dict`."""
     hints = typing.get_type_hints(command, include_extras=True)

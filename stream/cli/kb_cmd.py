@@ -12,8 +12,10 @@ from typing import Annotated
 import typer
 
 from nieuwsstroom.stream.cli.errors import CliError
+from nieuwsstroom.stream.cli.help_format import Command, Group
 
 kb_app = typer.Typer(
+    cls=Group,
     name="kb",
     help="Offline Wikidata knowledge base: build, refresh, stats, lookup.",
     no_args_is_help=True,
@@ -31,17 +33,20 @@ def default_kb_path() -> Path:
 KbOption = Annotated[
     Path | None,
     typer.Option(
-        "--kb", help="Knowledge base file (default: NIEUWSSTROOM_KB_PATH or the seed KB)."
+        "--kb",
+        metavar="FILE",
+        help="Knowledge base file (default: NIEUWSSTROOM_KB_PATH or the seed KB).",
     ),
 ]
 
 
-@kb_app.command("build")
+@kb_app.command("build", cls=Command)
 def build(
     from_dump: Annotated[
         Path | None,
         typer.Option(
             "--from-dump",
+            metavar="FILE",
             exists=True,
             dir_okay=False,
             help="Wikidata JSON dump (.json, .json.gz, .json.bz2), one entity per line.",
@@ -49,13 +54,18 @@ def build(
     ] = None,
     seed: Annotated[bool, typer.Option("--seed", help="Include the bundled seed data.")] = False,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Output SQLite file (default: the KB path).")
+        Path | None,
+        typer.Option("--out", metavar="FILE", help="Output SQLite file (default: the KB path)."),
     ] = None,
     limit: Annotated[
-        int | None, typer.Option("--limit", min=1, help="Stop after this many dump entities.")
+        int | None,
+        typer.Option("--limit", metavar="N", min=1, help="Stop after this many dump entities."),
     ] = None,
 ) -> None:
-    """Build a knowledge base from the seed and/or a dump (seed alone when neither is given)."""
+    """Build a knowledge base from the seed and/or a Wikidata dump.
+
+    With neither --seed nor --from-dump, the bundled seed alone.
+    """
     import time
 
     from nieuwsstroom.linkers.dump import import_dump
@@ -91,15 +101,20 @@ def build(
     )
 
 
-@kb_app.command("refresh")
+@kb_app.command("refresh", cls=Command)
 def refresh(
     qids: Annotated[list[str], typer.Argument(help="Wikidata QIDs, e.g. Q1899 Q7747.")],
     api_url: Annotated[
-        str | None, typer.Option("--api-url", help="Wikidata API URL (default: settings).")
+        str | None,
+        typer.Option(
+            "--api-url",
+            metavar="URL",
+            help="Wikidata API URL (default: NIEUWSSTROOM_WIKIDATA_API_URL).",
+        ),
     ] = None,
     kb_path: KbOption = None,
 ) -> None:
-    """Fetch entities by QID from Wikidata and store them in the knowledge base."""
+    """Fetch entities by QID from Wikidata into the knowledge base."""
     from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
     from nieuwsstroom.linkers.wikidata_client import WikidataOnline
     from nieuwsstroom.stream.settings import Settings
@@ -113,7 +128,7 @@ def refresh(
     typer.echo(f"refreshed {len(stored)}: {' '.join(stored)}")
 
 
-@kb_app.command("stats")
+@kb_app.command("stats", cls=Command)
 def stats(kb_path: KbOption = None) -> None:
     """Counts and provenance of the knowledge base."""
     import orjson
@@ -125,16 +140,23 @@ def stats(kb_path: KbOption = None) -> None:
     typer.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
 
 
-@kb_app.command("lookup")
+@kb_app.command("lookup", cls=Command)
 def lookup(
     name: Annotated[str, typer.Argument(help="A name as written, e.g. 'Kyiv' or 'Poetin'.")],
     kb_path: KbOption = None,
     online: Annotated[
         bool, typer.Option("--online", help="If unknown, search Wikidata and store the hits.")
     ] = False,
-    api_url: Annotated[str | None, typer.Option("--api-url")] = None,
+    api_url: Annotated[
+        str | None,
+        typer.Option(
+            "--api-url",
+            metavar="URL",
+            help="Wikidata API URL (default: NIEUWSSTROOM_WIKIDATA_API_URL).",
+        ),
+    ] = None,
 ) -> None:
-    """Entities the knowledge base knows under NAME (normalised: case and accents ignored)."""
+    """Entities known under NAME (case and accents ignored)."""
     import orjson
 
     from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase

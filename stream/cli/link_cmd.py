@@ -1,10 +1,12 @@
 """`nieuwsstroom link`: Dutch articles in, the entities JSON the pipeline would emit out.
 
 One article (`--file FILE|-`): plain text (first non-empty line = title, the
-rest = body; a leading `date YYYY-MM` marker as in the bundled sample is
-dropped) or a JSON object with `title` and `body` (and optionally
-`title_en`/`body_en` for English offsets). Output: `{"entities": [...],
-"unlinked": [...], "provenance": {...}}`.
+rest = body; any line ending counts: LF, CRLF, CR; a leading `date YYYY-MM`
+marker as in the bundled sample is dropped) or a JSON object with `title` and
+`body` (and optionally `title_en`/`body_en` for English offsets). Output:
+`{"entities": [...], "unlinked": [...], "provenance": {...}}`; stderr says which
+line became the title, so a one-line input that all lands in `title` is no
+surprise.
 
 Many articles (`--jsonl FILE|-`), for batch linking and evaluation: one JSON
 object `{id, title, body}` per line in, one `{id, entities, unlinked}` per line
@@ -24,6 +26,8 @@ from typing import Annotated, Any
 
 import typer
 
+from nieuwsstroom.stream.cli.help_format import Command
+
 _DATE_MARKER = re.compile(r"^\s*date\s+\d{4}(?:-\d{2}){0,2}\s+")
 
 
@@ -40,7 +44,7 @@ def parse_article(raw: str) -> dict[str, Any]:
         if not isinstance(data, dict) or not isinstance(data.get("body", ""), str):
             raise ValueError("JSON input must be an object with string 'title' and 'body'")
         return data
-    lines = stripped.split("\n")
+    lines = stripped.splitlines()
     title = _DATE_MARKER.sub("", lines[0]).strip() if lines else ""
     return {"title": title, "body": "\n".join(lines[1:]).strip()}
 
@@ -96,48 +100,77 @@ def link_jsonl(lines: Any, linker: Any, out: Any, err: Any) -> tuple[int, list[i
 def register(app: typer.Typer) -> None:
     """Add `link` to the root app."""
 
-    @app.command()
+    @app.command(cls=Command)
     def link(
         file: Annotated[
-            str, typer.Option("--file", "-f", help="Article file (text or JSON); - = stdin.")
+            str,
+            typer.Option(
+                "--file",
+                "-f",
+                metavar="FILE",
+                help="The article: text (first line = title) or JSON; - = stdin.",
+            ),
         ] = "-",
         jsonl: Annotated[
             str | None,
             typer.Option(
                 "--jsonl",
+                metavar="FILE",
                 help="Many articles: one {id, title, body} object per line; - = stdin. "
                 "Writes one {id, entities, unlinked} per line.",
             ),
         ] = None,
         kb_path: Annotated[
-            Path | None, typer.Option("--kb", help="Knowledge base (default: settings / seed KB).")
+            Path | None,
+            typer.Option(
+                "--kb",
+                metavar="FILE",
+                help="Knowledge base (default: NIEUWSSTROOM_KB_PATH or the seed KB).",
+            ),
         ] = None,
         threshold: Annotated[
             float | None,
-            typer.Option("--threshold", min=0.0, max=1.0, help="Link score threshold."),
+            typer.Option(
+                "--threshold",
+                metavar="SCORE",
+                min=0.0,
+                max=1.0,
+                help="Link score threshold (default: NIEUWSSTROOM_LINK_THRESHOLD).",
+            ),
         ] = None,
     ) -> None:
-        """Find and link the entities of Dutch articles; print them as JSON."""
+        """Link the names in Dutch articles to Wikidata; print JSON.
+
+        Plain text: the first line is the title, the rest the body. JSON: an object
+        with title and body (title_en/body_en too, for English offsets). --jsonl: many.
+        """
+        import io
+
         import orjson
 
         from nieuwsstroom.linkers import Document
         from nieuwsstroom.stream.cli.errors import CliError
+        from nieuwsstroom.stream.cli.inputs import decode_text, open_input
         from nieuwsstroom.stream.components import linker_from_settings
-        from nieuwsstroom.stream.settings import Settings
+        from nieuwsstroom.stream.settings_check import load_settings
 
         overrides = {"kb_path": kb_path, "link_threshold": threshold}
-        settings = Settings().model_copy(
+        settings = load_settings().model_copy(
             update={k: v for k, v in overrides.items() if v is not None}
         )
         if jsonl is not None:
-            linker = linker_from_settings(settings)  # opened once for every line
             with contextlib.ExitStack() as stack:
-                source = (
-                    sys.stdin
-                    if jsonl == "-"
-                    else stack.enter_context(Path(jsonl).open(encoding="utf-8"))
-                )
-                done, bad = link_jsonl(source, linker, sys.stdout, sys.stderr)
+                raw_lines = stack.enter_context(open_input(jsonl))  # before the KB opens
+                source = io.TextIOWrapper(raw_lines, encoding="utf-8")
+                stack.callback(source.detach)  # open_input closes the file, never stdin
+                linker = linker_from_settings(settings)  # opened once for every line
+                try:
+                    done, bad = link_jsonl(source, linker, sys.stdout, sys.stderr)
+                except UnicodeDecodeError as exc:
+                    raise CliError(
+                        f"{jsonl} is not UTF-8 text: save it as UTF-8 "
+                        "(e.g. `iconv -f latin1 -t utf-8`)"
+                    ) from exc
             if bad:
                 shown = ", ".join(map(str, bad[:10])) + (" ..." if len(bad) > 10 else "")
                 raise CliError(
@@ -145,7 +178,8 @@ def register(app: typer.Typer) -> None:
                     "the others were linked"
                 )
             return
-        raw = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+        with open_input(file) as handle:
+            raw = decode_text(handle.read(), file)
         try:
             article = parse_article(raw)
         except ValueError as exc:
@@ -158,6 +192,10 @@ def register(app: typer.Typer) -> None:
             body_en=article.get("body_en"),
         )
         entities = linker.link(doc)
+        if not raw.lstrip().startswith("{"):
+            title = doc.title if len(doc.title) <= 60 else doc.title[:57] + "..."
+            lines = len([line for line in doc.body.split("\n") if line.strip()])
+            typer.echo(f"title: {title!r} (the first line); body: {lines} line(s)", err=True)
         out = {
             "entities": [e.to_json() for e in entities if e.qid is not None],
             "unlinked": [e.to_json() for e in entities if e.qid is None],

@@ -11,9 +11,12 @@ from typing import Annotated
 
 import typer
 
+from nieuwsstroom.stream.cli.help_format import Command, Group
+
 models_app = typer.Typer(
+    cls=Group,
     name="models",
-    help="Argos Translate nl->en models: list installed ones, install a file or from the index.",
+    help="Argos nl->en models: list, install a file or from the index.",
     no_args_is_help=True,
 )
 
@@ -26,7 +29,7 @@ PackagesDir = Annotated[
 ]
 
 
-@models_app.command("list")
+@models_app.command("list", cls=Command)
 def list_models(packages_dir: PackagesDir = None) -> None:
     """Show installed Argos packages and which one the pipeline will use."""
     from nieuwsstroom.stream.settings import Settings
@@ -75,10 +78,10 @@ def list_models(packages_dir: PackagesDir = None) -> None:
         raise typer.Exit(1)
 
 
-@models_app.command("install")
+@models_app.command("install", cls=Command)
 def install(
     path: Annotated[
-        Path | None, typer.Argument(help="A .argosmodel file (zip) to install.")
+        Path | None, typer.Argument(metavar="PATH", help="A .argosmodel file (zip) to install.")
     ] = None,
     online: Annotated[
         bool,
@@ -86,7 +89,7 @@ def install(
     ] = False,
     packages_dir: PackagesDir = None,
 ) -> None:
-    """Install an nl->en model from a file or (with --online) from the Argos package index."""
+    """Install an nl->en model from a file, or --online from the Argos index."""
     from nieuwsstroom.stream.cli.errors import CliError
     from nieuwsstroom.translators.models import install_archive, install_online
 

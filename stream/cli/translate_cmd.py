@@ -17,6 +17,8 @@ from typing import Annotated, TextIO
 
 import typer
 
+from nieuwsstroom.stream.cli.help_format import Command
+
 
 def _lines(stream: TextIO) -> Iterator[str]:
     """Input lines without their line ending; only "\\n" ends a line ("\\r\\n" too)."""
@@ -39,52 +41,63 @@ def _chunks(lines: Iterator[str], size: int) -> Iterator[list[str]]:
 def register(app: typer.Typer) -> None:
     """Add `translate` to the root app."""
 
-    @app.command()
+    @app.command(cls=Command)
     def translate(
         file: Annotated[
             str,
             typer.Option(
-                "--file", "-f", help="Dutch text, one sentence/paragraph per line; - = stdin."
+                "--file",
+                "-f",
+                metavar="FILE",
+                help="Dutch text, one sentence or paragraph per line; - = stdin.",
             ),
         ] = "-",
         model: Annotated[
             Path | None,
             typer.Option(
-                "--model", help="A .argosmodel to use (default: NIEUWSSTROOM_ARGOS_MODEL)."
+                "--model",
+                metavar="FILE",
+                help="A .argosmodel to use (default: NIEUWSSTROOM_ARGOS_MODEL).",
             ),
         ] = None,
         batch_lines: Annotated[
-            int, typer.Option("--batch-lines", min=1, help="Lines translated per model call.")
+            int,
+            typer.Option(
+                "--batch-lines", metavar="N", min=1, help="Lines translated per model call."
+            ),
         ] = 64,
     ) -> None:
-        """Translate Dutch to English, exactly one output line per input line."""
+        """Dutch to English, exactly one output line per input line."""
+        from nieuwsstroom.stream.cli.errors import CliError
+        from nieuwsstroom.stream.cli.inputs import open_input
         from nieuwsstroom.stream.components import translator_from_settings
-        from nieuwsstroom.stream.settings import Settings
+        from nieuwsstroom.stream.settings_check import load_settings
         from nieuwsstroom.translators.articles import translate_paragraphs
         from nieuwsstroom.translators.factory import describe
 
-        settings = Settings()
+        settings = load_settings()
         if model is not None:
             settings = settings.model_copy(update={"argos_model": model})
-        translator = translator_from_settings(settings)
-        typer.echo(f"Translating with {describe(translator)}", err=True)
-
-        if file == "-":
-            source: TextIO = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", newline="\n")
-            interactive = sys.stdin.isatty()
-        else:
-            source = Path(file).open(encoding="utf-8", newline="\n")  # noqa: SIM115
-            interactive = False
-        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
-        try:
-            for chunk in _chunks(_lines(source), 1 if interactive else batch_lines):
-                for english in translate_paragraphs(translator, chunk):
-                    # A translation never spans lines: that would break the contract.
-                    out.write(" ".join(english.splitlines()) + "\n")
-                out.flush()
-        finally:
-            out.detach()  # leave sys.stdout usable
-            if file == "-":
-                source.detach()
-            else:
-                source.close()
+        with open_input(file) as raw:  # before the model: a typo in FILE costs nothing
+            interactive = file == "-" and sys.stdin.isatty()
+            source: TextIO = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+            translator = translator_from_settings(settings)
+            typer.echo(f"Translating with {describe(translator)}", err=True)
+            out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+            line_no = 0
+            try:
+                for chunk in _chunks(_lines(source), 1 if interactive else batch_lines):
+                    for english in translate_paragraphs(translator, chunk):
+                        # A translation never spans lines: that would break the contract.
+                        out.write(" ".join(english.splitlines()) + "\n")
+                    out.flush()
+                    line_no += len(chunk)
+            except UnicodeDecodeError as exc:
+                name = "standard input" if file == "-" else file
+                raise CliError(
+                    f"{name} is not UTF-8 text: byte 0x{exc.object[exc.start]:02x} on line "
+                    f"{line_no + 1} or later; save it as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)"
+                ) from exc
+            finally:
+                out.detach()  # leave sys.stdout usable
+                source.detach()  # open_input closes the file (and never stdin)

@@ -14,10 +14,15 @@ from typing import Any, BinaryIO
 
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.errors import KafkaError
+from aiokafka.errors import KafkaConnectionError, KafkaError, MessageSizeTooLargeError
 
+from nieuwsstroom.stream.errors import KafkaConnectError, TopicNotFoundError
 from nieuwsstroom.stream.kafka.preflight import check_connection
 from nieuwsstroom.stream.kafka.security import PLAINTEXT, KafkaSecurity
+from nieuwsstroom.stream.kafka.topics import user_topics
+
+PRODUCER_MAX_REQUEST_BYTES = 1_048_576
+"""aiokafka's default `max_request_size`: the largest message `produce` sends."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,30 +76,67 @@ async def produce_values(
         bootstrap_servers=bootstrap,
         acks="all",
         enable_idempotence=True,
+        max_request_size=PRODUCER_MAX_REQUEST_BYTES,
         **security.aiokafka_kwargs(),
     )
-    await producer.start()
+    await _start(producer, bootstrap)
     try:
-        pending: list[tuple[int, bytes | None, Any]] = []
+        pending: list[tuple[int, bytes | None, Any, int]] = []
         for line, value in enumerate(values, start=1):
             key = article_key(value)
             try:
-                pending.append((line, key, await producer.send(topic, value=value, key=key)))
+                future = await producer.send(topic, value=value, key=key)
             except KafkaError as exc:
-                pending.append((line, key, exc))
+                future = exc
+            pending.append((line, key, future, len(value)))
         results = []
-        for line, key, future in pending:
+        for line, key, future, size in pending:
             try:
                 if isinstance(future, KafkaError):
                     raise future
                 metadata = await future
             except KafkaError as exc:
-                results.append(Produced(-1, -1, key, line, f"{type(exc).__name__}: {exc}"))
+                results.append(Produced(-1, -1, key, line, refusal_reason(exc, size)))
                 continue
             results.append(Produced(metadata.partition, metadata.offset, key, line))
         return results
     finally:
         await producer.stop()
+
+
+def refusal_reason(exc: KafkaError, size: int) -> str:
+    """Why Kafka refused one message, in words a newsroom can act on."""
+    if isinstance(exc, MessageSizeTooLargeError):
+        return (
+            f"{size:,} bytes, more than one Kafka message holds (at most "
+            f"{PRODUCER_MAX_REQUEST_BYTES:,} bytes, less if the broker's message.max.bytes "
+            "is lower): shorten the article's body or split it"
+        )
+    return f"{type(exc).__name__}: {exc}"
+
+
+async def _start(client: AIOKafkaProducer | AIOKafkaConsumer, bootstrap: str) -> None:
+    """Start a client; a failed start is closed (no "Unclosed AIOKafka..." warning) and a
+    broker that stops answering between the preflight and the start is named in one line."""
+    try:
+        await client.start()
+    except BaseException as exc:
+        await client.stop()
+        if isinstance(exc, KafkaConnectionError):
+            raise KafkaConnectError(
+                f"cannot reach Kafka at {bootstrap} (no Kafka answer: {exc}): is the broker "
+                "running? set NIEUWSSTROOM_BROKER or --broker",
+                cause="unreachable",
+            ) from exc
+        raise
+
+
+def missing_topic_message(topic: str, bootstrap: str, existing: set[str]) -> str:
+    """`topic 'x' does not exist on H:P; topics there: a, b` (internal topics left out)."""
+    shown = user_topics(existing)
+    listing = ", ".join(shown[:12]) + (f" (+{len(shown) - 12} more)" if len(shown) > 12 else "")
+    there = f"topics there: {listing}" if shown else "it has no topics yet"
+    return f"topic {topic!r} does not exist on {bootstrap}; {there}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,13 +159,21 @@ async def consume(
     max_messages: int | None = None,
     idle_timeout_s: float | None = None,
     security: KafkaSecurity = PLAINTEXT,
+    must_exist: bool = False,
 ) -> AsyncIterator[Consumed]:
     """Read topics without a consumer group (nothing committed, nothing disturbed).
 
     Without a group, aiokafka assigns every partition of the topics itself and
     follows metadata changes, so a topic created a moment ago is picked up too.
+    With `must_exist`, a topic the broker does not have raises `TopicNotFoundError`
+    at once (aiokafka itself would wait and retry).
     """
-    await check_connection(bootstrap, security)
+    cluster = await check_connection(bootstrap, security)
+    if must_exist:
+        existing = cluster.topics(exclude_internal_topics=False)
+        for topic in topics:
+            if topic not in existing:
+                raise TopicNotFoundError(missing_topic_message(topic, bootstrap, existing))
     consumer = AIOKafkaConsumer(
         *topics,
         bootstrap_servers=bootstrap,
@@ -132,7 +182,7 @@ async def consume(
         auto_offset_reset="earliest" if from_beginning else "latest",
         **security.aiokafka_kwargs(),
     )
-    await consumer.start()
+    await _start(consumer, bootstrap)
     try:
         count = 0
         last_message = time.monotonic()

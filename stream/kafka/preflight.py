@@ -167,7 +167,7 @@ def _looks_like_tls_alert(error: asyncio.IncompleteReadError) -> bool:
 
 
 def _unreachable(address: str, reason: str) -> KafkaConnectError:
-    """The same words as the CLI's TCP reachability check (stream/kafka/reach.py)."""
+    """One line: the address, the cause, and the setting or flag that points at the broker."""
     return KafkaConnectError(
         f"cannot reach Kafka at {address} ({reason}): is the broker running? "
         "set NIEUWSSTROOM_BROKER or --broker",

@@ -35,7 +35,7 @@ def test_link_text_file(env, tmp_path):
     path.write_text("date 2022-03 " + article["title"] + "\n\n" + article["body"], encoding="utf-8")
     result = runner.invoke(app, ["link", "--file", str(path)])
     assert result.exit_code == 0, result.output
-    out = json.loads(result.output)
+    out = json.loads(result.stdout)  # stderr says which line became the title
     assert {"Q212", "Q7747", "Q1899"} <= {e["qid"] for e in out["entities"]}
     assert "AIVD" in {u["text"] for u in out["unlinked"]}
     assert out["provenance"]["kb_entities"] > 7000
