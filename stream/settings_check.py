@@ -111,16 +111,22 @@ def _problem(error: dict[str, Any]) -> str:
     return _PROBLEMS.get(kind) or str(error.get("msg", "is not valid")).lower()
 
 
-def describe_one(error: Mapping[str, Any], flags: Mapping[str, str] | None = None) -> str:
+def describe_one(
+    error: Mapping[str, Any],
+    flags: Mapping[str, str] | None = None,
+    given: Mapping[str, Any] | None = None,
+) -> str:
     """One bad field as `VAR='value' <problem>: set it to <what>, or unset it (default)`;
-    a field given on the command line is named by its flag (`flags`: field -> flag)."""
+    a field given on the command line is named by its flag (`flags`: field -> flag) and
+    shown as typed (`given`: field -> value)."""
     loc = error.get("loc") or ()
     field = str(loc[0]) if loc else ""
     info = Settings.model_fields.get(field)
     if info is None:  # not a field error (none exist today): pydantic's own words
         return str(error.get("msg", "invalid settings"))
     if flags and field in flags:
-        return f"{flags[field]} {error.get('input')!r} {_problem(error)}: give {_expectation(info)}"
+        typed = (given or {}).get(field, error.get("input"))
+        return f"{flags[field]} {typed!r} {_problem(error)}: give {_expectation(info)}"
     var = env_var(field)
     shown = os.environ.get(var, error.get("input"))
     default = default_text(info)
@@ -128,10 +134,14 @@ def describe_one(error: Mapping[str, Any], flags: Mapping[str, str] | None = Non
     return f"{var}={shown!r} {_problem(error)}: set it to {_expectation(info)}, or {unset}"
 
 
-def describe_invalid_settings(exc: ValidationError, flags: Mapping[str, str] | None = None) -> str:
+def describe_invalid_settings(
+    exc: ValidationError,
+    flags: Mapping[str, str] | None = None,
+    given: Mapping[str, Any] | None = None,
+) -> str:
     """The first bad setting in one line, plus the names of any others."""
     errors = exc.errors()
-    first = describe_one(errors[0], flags)
+    first = describe_one(errors[0], flags, given)
     others = []
     for error in errors[1:]:
         loc = error.get("loc") or ()
@@ -153,4 +163,4 @@ def load_settings(flags: Mapping[str, str] | None = None, **overrides: Any) -> S
     try:
         return Settings(**overrides)
     except ValidationError as exc:
-        raise SettingsError(describe_invalid_settings(exc, flags)) from exc
+        raise SettingsError(describe_invalid_settings(exc, flags, overrides)) from exc

@@ -24,6 +24,7 @@ just before it runs; the Kafka commands of the CLI before they connect).
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -83,6 +84,21 @@ class RepeatLimiter(logging.Filter):
                 f"{now - kind.emitted_at:.0f} s]"
             )
         return True
+
+
+_HELD_BACK = re.compile(r"\[and (\d+) more like it in the last \d+ s\]")
+
+
+def count_logged(log_text: str, phrase: str) -> int:
+    """How many records containing `phrase` were logged, counting the ones a
+    `RepeatLimiter` held back (the "[and N more like it ...]" notes): what tests need
+    to tell a busy retry loop from a patient one, whatever the log shows."""
+    total = 0
+    for line in log_text.splitlines():
+        if phrase in line:
+            held = _HELD_BACK.search(line)
+            total += 1 + (int(held[1]) if held else 0)
+    return total
 
 
 _installed: RepeatLimiter | None = None

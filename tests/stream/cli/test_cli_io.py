@@ -67,4 +67,4 @@ def test_produce_reports_a_line_kafka_refuses_and_sends_the_rest(worker_factory,
     )
     assert completed.returncode == 1
     assert "line 1 refused by Kafka" in completed.stderr.decode()
-    assert "Produced 1 messages" in completed.stdout.decode()
+    assert "Produced 1 message to" in completed.stdout.decode()
