@@ -26,7 +26,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from nieuwsstroom.stream.kafka.lag import ConsumerState
 from nieuwsstroom.stream.kafka.security import kafka_security
-from nieuwsstroom.stream.kafka.topics import TopicNames
+from nieuwsstroom.stream.kafka.topics import TopicNames, is_internal_topic
 from nieuwsstroom.stream.ops.health import LoopHeartbeat, Readiness, broker_metadata
 from nieuwsstroom.stream.ops.metrics import PipelineMetrics, translation_cache_stats
 from nieuwsstroom.stream.ops.stats import PipelineStats
@@ -75,10 +75,12 @@ class WebState:
         self.topics = TopicNames.from_settings(settings)
         self.trending = trending
         # Two consumer groups live in this worker: enrichment (raw articles) and the
-        # trending app (mention records); ops see both groups' partitions and lag.
-        self.consumers = [ConsumerState(app, [self.topics.raw])]
+        # trending app (mention records); ops see each group's partitions and lag apart.
+        self.consumers = {settings.app_id: ConsumerState(app, [self.topics.raw])}
         if self.trending is not None:
-            self.consumers.append(ConsumerState(self.trending.app, [self.topics.mentions]))
+            self.consumers[f"{settings.app_id}-trending"] = ConsumerState(
+                self.trending.app, [self.topics.mentions]
+            )
         self.readiness = Readiness(
             self.runtime,
             self.topics,
@@ -89,24 +91,49 @@ class WebState:
         self.started = time.time()
 
     async def consumer_lag(self) -> list[dict[str, Any]]:
-        """Lag rows of every consumer group in this worker."""
-        return [row for consumer in self.consumers for row in await consumer.lag()]
+        """Lag rows of every consumer group in this worker, each naming its group."""
+        return [row for group in await self.group_lag() for row in group["lag"]]
+
+    async def group_lag(self) -> list[dict[str, Any]]:
+        """Per consumer group: the topics it reads, their lag rows, its total lag and the
+        partitions assigned to it (internal topics, such as Faust's leader topic and table
+        changelogs, left out: they are not work waiting)."""
+        groups = []
+        for group, consumer in self.consumers.items():
+            rows = [{"group": group, **row} for row in await consumer.lag()]
+            known = [row["lag"] for row in rows if row["lag"] is not None]
+            groups.append(
+                {
+                    "group": group,
+                    "topics": sorted(consumer.lag_topics),
+                    "lag": rows,
+                    "total_lag": sum(known) if known else None,
+                    "partitions": {
+                        topic: partitions
+                        for topic, partitions in consumer.partitions().items()
+                        if not is_internal_topic(topic)
+                    },
+                }
+            )
+        return groups
 
     def partitions(self) -> dict[str, list[int]]:
-        """{topic: [partition, ...]} assigned to this worker, across its groups."""
+        """{topic: [partition, ...]} assigned to this worker, across its groups, without
+        internal topics."""
         merged: dict[str, list[int]] = {}
-        for consumer in self.consumers:
+        for consumer in self.consumers.values():
             merged.update(consumer.partitions())
-        return merged
+        return {topic: ps for topic, ps in merged.items() if not is_internal_topic(topic)}
 
     async def pipeline_stats(self) -> dict[str, Any]:
-        lag = await self.consumer_lag()
+        by_group = await self.group_lag()
+        lag = [row for group in by_group for row in group["lag"]]
         known = [row["lag"] for row in lag if row["lag"] is not None]
         out = self.stats.snapshot()
         out["consumer"] = {
             "group": self.settings.app_id,
-            "groups": [self.settings.app_id]
-            + ([f"{self.settings.app_id}-trending"] if self.trending is not None else []),
+            "groups": list(self.consumers),
+            "by_group": by_group,
             "partitions": self.partitions(),
             "lag": lag,
             "total_lag": sum(known) if known else None,

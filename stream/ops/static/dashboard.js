@@ -129,6 +129,7 @@ function renderTables(stats) {
     cell(tr, stage); cell(tr, fmt(s.count)); cell(tr, fmt(s.p50, 1)); cell(tr, fmt(s.p95, 1));
     cell(tr, fmt(s.p99, 1)); cell(tr, fmt(s.max, 1));
   });
+  renderWarmup(stats.latency_ms.warmup);
   const byStage = Object.entries(stats.deadletter_by_stage).map(([k, v]) => `${k}: ${v}`).join(" · ");
   const retries = Object.entries(stats.retries_by_stage || {}).map(([k, v]) => `${k}: ${v}`).join(" · ");
   el("dead-by-stage").textContent =
@@ -138,16 +139,59 @@ function renderTables(stats) {
     cell(tr, d.id ?? "(no key)"); cell(tr, `${d.partition}@${d.offset}`); cell(tr, d.stage);
     cell(tr, `${d.error_class}: ${d.message}`, "reason");
   });
-  const consumer = stats.consumer;
-  el("group").textContent = `consumer group ${consumer.group}`;
-  fillTable("partitions", consumer.lag, (tr, r) => {
-    cell(tr, r.topic); cell(tr, String(r.partition)); cell(tr, fmt(r.end_offset));
-    cell(tr, fmt(r.committed)); cell(tr, fmt(r.lag), r.lag > 0 ? "warn" : "");
-  });
-  const lagTopics = new Set(consumer.lag.map((r) => r.topic));
-  const other = Object.entries(consumer.partitions).filter(([t]) => !lagTopics.has(t))
-    .map(([t, ps]) => `${t}: ${ps.join(", ")}`);
-  el("other-partitions").textContent = other.length ? `also assigned: ${other.join(" · ")}` : "";
+  renderLagGroups(stats.consumer.by_group || []);
+}
+
+// The slowest first-batch times, kept out of the percentiles above (model and caches warming).
+function renderWarmup(warmup) {
+  const p = el("warmup");
+  if (!warmup || !warmup.articles) { p.textContent = ""; p.dataset.articles = "0"; return; }
+  const slow = Object.entries(warmup.max_ms).map(([stage, ms]) => `${stage} ${fmt(ms, 0)}`).join(" · ");
+  p.textContent = `Warm-up, not in the figures above: first batch (${warmup.articles} ` +
+    `article${warmup.articles === 1 ? "" : "s"}), slowest ms: ${slow}`;
+  p.dataset.articles = String(warmup.articles);
+}
+
+// One table per consumer group: the enrichment group's raw topic, the trending group's own.
+function renderLagGroups(groups) {
+  const box = el("lag-groups");
+  box.replaceChildren();
+  for (const g of groups) {
+    const section = document.createElement("div");
+    section.className = "lag-group";
+    const h = document.createElement("h3");
+    const role = g.group.endsWith("-trending") ? "trending entities" : "enrichment";
+    h.textContent = `group ${g.group} (${role}) · reads ${g.topics.join(", ")} · total lag ${fmt(g.total_lag)}`;
+    const table = document.createElement("table");
+    table.className = "lag";
+    table.dataset.group = g.group;
+    table.innerHTML = "<thead><tr><th>topic</th><th>partition</th><th>end offset</th>" +
+      "<th>committed</th><th>lag</th></tr></thead><tbody></tbody>";
+    const body = table.querySelector("tbody");
+    for (const r of g.lag) {
+      const tr = document.createElement("tr");
+      cell(tr, r.topic); cell(tr, String(r.partition)); cell(tr, fmt(r.end_offset));
+      cell(tr, fmt(r.committed)); cell(tr, fmt(r.lag), r.lag > 0 ? "warn" : "");
+      body.appendChild(tr);
+    }
+    table.dataset.rows = String(g.lag.length);
+    section.append(h, table);
+    if (!g.lag.length) {
+      const none = document.createElement("p");
+      none.className = "muted";
+      none.textContent = "no partitions assigned to this worker";
+      section.append(none);
+    }
+    box.appendChild(section);
+  }
+  box.dataset.groups = String(groups.length);
+}
+
+function renderTestModelBanner(translator) {
+  const banner = el("test-model-banner");
+  const on = Boolean(translator && translator.test_model);
+  banner.hidden = !on;
+  banner.dataset.visible = String(on);
 }
 
 function renderProvenance(prov) {
@@ -187,6 +231,7 @@ async function poll() {
     ]);
     renderKpis(stats.body); renderCharts(stats.body); renderTables(stats.body);
     renderProvenance(stats.body.provenance);
+    renderTestModelBanner(stats.body.provenance.translator);
     if (trending.status === 200) renderTrending(trending.body);
     const badge = el("ready");
     badge.dataset.status = ready.body.status;

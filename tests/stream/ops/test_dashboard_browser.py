@@ -97,7 +97,35 @@ def test_dashboard_renders_live_charts_and_tables(fresh_traffic: WebPipeline, br
     dead_rows = int(page.locator("#deadletters").get_attribute("data-rows") or 0)
     assert dead_rows == sum(web_pipeline.dead_by_stage.values())
     assert "DecodeError" in page.locator("#deadletters").inner_text()
-    assert int(page.locator("#partitions").get_attribute("data-rows") or 0) == 4  # raw + mentions
+    # The test model is in use: a banner at the top says so and how to install the real one.
+    banner = page.locator("#test-model-banner")
+    assert banner.get_attribute("data-visible") == "true" and banner.is_visible()
+    assert "argospm install translate-nl_en" in banner.inner_text()
+    box = banner.bounding_box()
+    assert box is not None and box["y"] < 50, box  # above everything else
+
+    # Lag per consumer group: each group shows its own topic, internal topics hidden.
+    settings = web_pipeline.settings
+    groups = page.locator("#lag-groups table.lag")
+    assert groups.count() == 2
+    topics_by_group = {
+        groups.nth(i).get_attribute("data-group"): set(
+            groups.nth(i).locator("tbody tr td:first-child").all_inner_texts()
+        )
+        for i in range(2)
+    }
+    assert topics_by_group == {
+        settings.app_id: {settings.topic_raw},
+        f"{settings.app_id}-trending": {settings.topic_mentions},
+    }
+    for i in range(2):
+        assert int(groups.nth(i).get_attribute("data-rows") or 0) == 2  # two partitions each
+    lag_text = page.locator("#lag-groups").inner_text()
+    assert "__assignor" not in lag_text and "changelog" not in lag_text
+
+    # The first batch's warm-up is shown apart, not mixed into the percentiles.
+    assert int(page.locator("#warmup").get_attribute("data-articles") or 0) > 0
+    assert "not in the figures above" in page.locator("#warmup").inner_text()
     assert "argos" in page.locator("#prov-translator").inner_text()
 
     ARTIFACTS.mkdir(exist_ok=True)

@@ -60,7 +60,7 @@ def runtime() -> Runtime:
 
 
 def test_stats_counts_latency_and_recent_dead_letters():
-    stats = PipelineStats()
+    stats = PipelineStats(warmup_batches=0)
     stats.received(4)
     stats.record(outcomes())
     snap = stats.snapshot()
@@ -72,6 +72,32 @@ def test_stats_counts_latency_and_recent_dead_letters():
     assert snap["recent_dead_letters"][1]["offset"] == 2
     assert snap["latency_ms"]["window"] == {"seconds": 300.0, "max_samples": 2000}
     assert set(snap["throughput_per_s"]) == {"in", "enriched", "deadlettered"}
+
+
+def test_the_first_batch_is_warm_up_shown_apart_not_in_the_percentiles():
+    stats = PipelineStats()  # one warm-up batch by default
+    cold = dict(TIMINGS, language=620.0, total=726.0)  # the first call loads a model
+    stats.record([Enriched(message(0), "cold", {}, [], cold), *outcomes()[2:]])
+    stats.record(outcomes())
+    snap = stats.snapshot()
+    assert snap["enriched"] == 3  # counted, only not timed with the rest
+    language = snap["latency_ms"]["stages"]["language"]
+    assert language["count"] == 2 and language["max"] == 2.0
+    assert snap["latency_ms"]["warmup"] == {
+        "batches": 1,
+        "articles": 1,
+        "max_ms": cold,
+        "excluded": True,
+    }
+    latency_points = [p for p in snap["timeline"]["points"] if p.get("p95_ms") is not None]
+    assert all(p["p95_ms"] < 700 for p in latency_points)
+
+
+def test_a_batch_of_only_dead_letters_is_not_the_warm_up():
+    stats = PipelineStats()
+    stats.record(outcomes()[2:])
+    stats.record(outcomes())
+    assert stats.snapshot()["latency_ms"]["warmup"]["articles"] == 2
 
 
 def test_a_failing_listener_never_reaches_the_agent():
