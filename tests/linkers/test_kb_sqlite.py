@@ -43,9 +43,15 @@ def test_iterators_and_provenance(kb_factory):
 
 
 def test_missing_or_foreign_file_is_a_clear_error(tmp_path):
-    with pytest.raises(KnowledgeBaseError, match="not found"):
+    with pytest.raises(KnowledgeBaseError, match="does not exist: build one with"):
         KnowledgeBase(tmp_path / "nope.sqlite")
+    with pytest.raises(KnowledgeBaseError, match="is a directory"):
+        KnowledgeBase(tmp_path)
     bad = tmp_path / "bad.sqlite"
     bad.write_bytes(b"not sqlite at all" * 100)
-    with pytest.raises(KnowledgeBaseError):
+    with pytest.raises(KnowledgeBaseError, match="it is a text file, not SQLite"):
         KnowledgeBase(bad)
+    zipped = tmp_path / "dump.json.gz"
+    zipped.write_bytes(b"\x1f\x8b\x08" + bytes(200))
+    with pytest.raises(KnowledgeBaseError, match="a gzip file .a Wikidata dump"):
+        KnowledgeBase(zipped)
