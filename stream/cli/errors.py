@@ -22,7 +22,6 @@ from typing import Any
 
 from nieuwsstroom.stream.cli.help_format import Group
 from nieuwsstroom.stream.errors import NieuwsstroomError, user_errors
-from nieuwsstroom.stream.settings_check import describe_invalid_settings, is_settings_error
 
 USER_ERROR_EXIT = 2
 
@@ -57,6 +56,9 @@ def error_boundary(*, debug: bool) -> Iterator[None]:
         _report(_describe_os_error(exc), exc, debug)
         raise SystemExit(USER_ERROR_EXIT) from None
     except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        # Imported here: pydantic is not needed for `--help` or a command that succeeds.
+        from nieuwsstroom.stream.settings_check import describe_invalid_settings, is_settings_error
+
         if not is_settings_error(exc):
             raise
         _report(describe_invalid_settings(exc), exc, debug)  # type: ignore[arg-type]

@@ -25,8 +25,15 @@ from nieuwsstroom.stream.local_kafka.broker import free_port
 from tests.fixtures_kafka import _cache_dir
 from tests.stream.cli.console_script import SCRIPT, clean_env, error_line, nieuwsstroom
 
-OUTAGE_S = 12.0
+OUTAGE_S = 11.0  # one 10 s interval, so the counted repeats show
 MAX_OUTAGE_LINES = 30  # a handful of kinds, each once per 10 s; unlimited: ~1,000
+
+
+def _wait_for_line(log: Path, text: str, timeout_s: float = 180) -> None:
+    deadline = time.monotonic() + timeout_s
+    while text not in log.read_text("utf-8", "replace"):
+        assert time.monotonic() < deadline, f"no {text!r} in the worker log"
+        time.sleep(0.5)
 
 
 def _read_export_line(broker: subprocess.Popen[str], timeout_s: float = 180) -> str:
@@ -57,8 +64,9 @@ def test_broker_prints_its_export_line_and_an_outage_under_a_worker_is_a_few_lin
     try:
         assert _read_export_line(broker) == f"export NIEUWSSTROOM_BROKER=kafka://127.0.0.1:{port}"
         pipeline = worker_factory(bootstrap=f"127.0.0.1:{port}")
-        time.sleep(3)  # consumers joined, fetching
         log = pipeline.worker.log_path
+        _wait_for_line(log, "[^Worker]: Ready")  # both apps joined their groups: quiet now
+        time.sleep(1)
         before = len(log.read_text("utf-8", "replace").splitlines())
 
         broker.send_signal(signal.SIGTERM)  # as Ctrl-C or a process manager would

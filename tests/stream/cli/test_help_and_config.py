@@ -42,9 +42,8 @@ def _check_help(text: str, width: int) -> None:
     assert max(len(line) for line in text.splitlines()) <= width
 
 
-@pytest.mark.parametrize("width", [80, 100])
 @pytest.mark.parametrize(
-    "command", [(), ("produce",), ("broker",)], ids=["root", "produce", "broker"]
+    ("command", "width"), [((), 80), (("produce",), 100)], ids=["root-80", "produce-100"]
 )
 def test_help_of_the_installed_script_reads_well(command, width):
     ran = nieuwsstroom(*command, "--help", env=clean_env(COLUMNS=str(width)))
