@@ -65,7 +65,7 @@ def env(nieuwsstroom_cache: Path, argos_packages_dir: Path) -> dict[str, str]:
             "2",
             ["link"],
             "error: NIEUWSSTROOM_LINK_THRESHOLD='2' is above the maximum 1: set it to a number "
-            "from 0 to 1, or unset it for the default (0.5)",
+            "from 0 to 1, or unset it for the default (0.6)",
         ),
         (
             "NIEUWSSTROOM_LOG_LEVEL",
