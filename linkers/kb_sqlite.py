@@ -198,8 +198,11 @@ class KnowledgeBase:
                 f"NIEUWSSTROOM_KB_PATH at it"
             ) from exc
         if version != SCHEMA_VERSION:
+            self._conn.close()
             raise KnowledgeBaseError(
-                f"Knowledge base {self.path} has schema {version!r}, expected {SCHEMA_VERSION!r}"
+                f"knowledge base {self.path} has schema {version!r}, this nieuwsstroom reads "
+                f"{SCHEMA_VERSION!r}: rebuild it (`nieuwsstroom kb build --seed --out "
+                f"{self.path}`, plus --from-dump for a dump-built one)"
             )
 
     # -- lifecycle -------------------------------------------------------------------------
