@@ -44,9 +44,8 @@ def settings_table(markdown: bool) -> str:
     for name, info in Settings.model_fields.items():
         lines.append(f"# {info.description}")
         value = getattr(current, name)
-        if isinstance(value, SecretStr):
-            state = "set (hidden)" if value.get_secret_value() else "not set"
-            lines.append(f"# {env_var(name)} is {state}")
+        if isinstance(value, SecretStr):  # commented out: a pasted mask is not a password
+            lines.append(f"# {env_var(name)}=    (set; a secret, not shown)")
         elif value is None:
             lines.append(f"# {env_var(name)}=    (not set)")
         else:
