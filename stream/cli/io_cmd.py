@@ -22,7 +22,7 @@ from typing import Annotated
 import typer
 
 from nieuwsstroom.stream.cli.help_format import Command
-from nieuwsstroom.stream.cli.kafka_options import kafka_security_options
+from nieuwsstroom.stream.cli.kafka_options import flag_names, kafka_security_options
 
 BrokerOption = Annotated[
     str | None,
@@ -92,7 +92,7 @@ def register(app: typer.Typer) -> None:
         from nieuwsstroom.stream.settings_check import load_settings
 
         settings = load_settings(
-            {"broker": "--broker"},
+            {"broker": "--broker", **flag_names()},
             **({"broker": broker} if broker else {}),
             **(kafka_overrides or {}),
         )
@@ -173,7 +173,7 @@ def register(app: typer.Typer) -> None:
         from nieuwsstroom.stream.settings_check import load_settings
 
         settings = load_settings(
-            {"broker": "--broker"},
+            {"broker": "--broker", **flag_names()},
             **({"broker": broker} if broker else {}),
             **(kafka_overrides or {}),
         )

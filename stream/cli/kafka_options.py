@@ -111,7 +111,8 @@ def flag_names() -> dict[str, str]:
     names = {}
     for name, (_, option) in _FLAGS.items():
         field = "kafka_sasl_password" if name == "sasl_password_file" else f"kafka_{name}"
-        names[field] = option.param_decls[0]
+        # In `Annotated[..., typer.Option("--flag")]` the flag is the option's first argument.
+        names[field] = option.param_decls[0] if option.param_decls else str(option.default)
     return names
 
 
