@@ -1,8 +1,11 @@
 """Pass 1 of mention finding: where the text names a knowledge-base alias.
 
-One Aho-Corasick automaton over the folded (`normalize.fold`) text, so "Erdogan"
-finds "Erdoğan" and "VN-Veiligheidsraad" finds "VN Veiligheidsraad" with
-offsets that are valid in the original text. A hit counts only
+The folded text (`normalize.fold`) is searched at every word start for the
+aliases that are prefixes of it, in an `alias_index` (the memory-mapped index
+`kb build` writes, plus a small in-RAM index of aliases added since), so
+"Erdogan" finds "Erdoğan" and "VN-Veiligheidsraad" finds "VN Veiligheidsraad"
+with offsets that are valid in the original text. Nothing proportional to the
+knowledge base is built at start-up. A hit counts only
 - at word boundaries; a trailing possessive/genitive "s" or "'s" is allowed
   after a name ("Poetins", "Oekraïnes", "Rutte's"), the span then covers the
   name only;
@@ -16,28 +19,28 @@ Of overlapping hits the earliest, then the longest, wins.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
-import ahocorasick
-
+from nieuwsstroom.linkers.alias_index import (
+    LENIENCY,
+    AliasIndex,
+    MemoryAliasIndex,
+    Payload,
+    alias_case_rule,
+)
 from nieuwsstroom.linkers.kb_sqlite import AliasRecord
-from nieuwsstroom.linkers.normalize import is_acronym, is_capitalised
 from nieuwsstroom.linkers.spans import SUBTOKEN, Span, sentence_initial
 
-# Per-word case constraint of an alias: '-' none, 'U' capital first letter,
-# 'a' acronym (all capitals or title case), 'A' short acronym (all capitals).
-_LENIENCY = {"-": 0, "U": 1, "a": 2, "A": 3}
+__all__ = ["AliasMatcher", "alias_case_rule"]
 
 
-def _word_rule(word: str) -> str:
-    if is_acronym(word):
-        return "A" if len(word) <= 3 else "a"
-    return "U" if is_capitalised(word) else "-"
-
-
-def alias_case_rule(alias: str) -> tuple[str, ...]:
-    """The case constraint per word of `alias` (see module docstring)."""
-    return tuple(_word_rule(w) for w in SUBTOKEN.findall(alias))
+@lru_cache(maxsize=64)
+def _start_pattern(special_starts: str) -> re.Pattern[str]:
+    """Positions not preceded by a letter or digit where a key may start."""
+    extra = f"|[{re.escape(special_starts)}]" if special_starts else ""
+    return re.compile(rf"(?<![^\W_])(?:[^\W_]{extra})")
 
 
 def _word_ok(word: str, rule: str) -> bool:
@@ -50,47 +53,79 @@ def _word_ok(word: str, rule: str) -> bool:
     return word.isupper() or word.istitle()
 
 
-class AliasMatcher:
-    """Finds knowledge-base aliases in text; built once per knowledge base."""
+def _merge(payloads: list[Payload]) -> Payload:
+    rule, types = payloads[0]
+    for other_rule, other_types in payloads[1:]:
+        if len(other_rule) == len(rule):
+            rule = "".join(
+                min(a, b, key=LENIENCY.__getitem__) for a, b in zip(rule, other_rule, strict=True)
+            )
+        types = types | other_types
+    return rule, types
 
-    def __init__(self, aliases: Iterable[tuple[AliasRecord, str]], common_words: frozenset[str]):
+
+class AliasMatcher:
+    """Finds knowledge-base aliases in text, over one or more alias indexes.
+
+    `aliases` (alias, entity type) pairs are indexed in RAM (small test KBs, the
+    learned overlay); `indexes` are already built, e.g. the memory-mapped index
+    of a built knowledge base.
+    """
+
+    def __init__(
+        self,
+        aliases: Iterable[tuple[AliasRecord, str]] = (),
+        common_words: frozenset[str] = frozenset(),
+        *,
+        indexes: Sequence[AliasIndex] = (),
+    ) -> None:
         self.common_words = common_words
-        rules: dict[str, tuple[str, ...]] = {}
-        types: dict[str, set[str]] = {}
-        for alias, etype in aliases:
-            norm = alias.alias_norm
-            if not norm:
-                continue
-            rule = alias_case_rule(alias.alias)
-            old = rules.get(norm)
-            if old is None or len(old) != len(rule):
-                rules[norm] = rule
-            else:  # several spellings: keep the more lenient rule per word
-                rules[norm] = tuple(
-                    min(a, b, key=_LENIENCY.__getitem__) for a, b in zip(old, rule, strict=True)
-                )
-            types.setdefault(norm, set()).add(etype)
-        self._types = {k: frozenset(v) for k, v in types.items()}
-        self._automaton = ahocorasick.Automaton()
-        for norm, rule in rules.items():
-            self._automaton.add_word(norm, (norm, rule))
-        if rules:
-            self._automaton.make_automaton()
-        self._empty = not rules
+        memory = MemoryAliasIndex((a.alias_norm, a.alias, etype) for a, etype in aliases)
+        self.indexes: tuple[AliasIndex, ...] = tuple(i for i in (*indexes, memory) if len(i) > 0)
+        self._cache: dict[str, Payload | None] = {}
+
+    def _payload(self, norm: str) -> Payload | None:
+        cached = self._cache.get(norm, False)
+        if cached is not False:
+            return cached  # type: ignore[return-value]
+        found = [p for index in self.indexes if (p := index.payload(norm)) is not None]
+        payload = None if not found else found[0] if len(found) == 1 else _merge(found)
+        if len(self._cache) >= 65_536:
+            self._cache.clear()
+        self._cache[norm] = payload
+        return payload
 
     def types_of(self, alias_norm: str) -> frozenset[str]:
         """Entity types (PER, ORG, LOC, MISC) the knowledge base has under this alias."""
-        return self._types.get(alias_norm, frozenset())
+        payload = self._payload(alias_norm)
+        return payload[1] if payload is not None else frozenset()
+
+    def _raw_hits(self, folded: str) -> set[tuple[int, str]]:
+        """(start, key) of every key that starts at a word start of `folded`."""
+        hits: set[tuple[int, str]] = set()
+        for index in self.indexes:
+            width = index.max_key_len
+            prefixes = index.prefixes
+            for match in _start_pattern(index.special_starts).finditer(folded):
+                start = match.start()
+                for norm in prefixes(folded[start : start + width]):
+                    hits.add((start, norm))
+        return hits
 
     def find(self, field: str, text: str, folded: str) -> list[Span]:
         """Alias spans of one field, sorted by start, not overlapping."""
-        if self._empty:
+        if not self.indexes:
             return []
         hits: list[tuple[int, int, str]] = []
-        for end_idx, (norm, rule) in self._automaton.iter(folded):
-            start, end = end_idx - len(norm) + 1, end_idx + 1
-            if start > 0 and folded[start - 1].isalnum():
+        size = len(folded)
+        for start, norm in self._raw_hits(folded):
+            end = start + len(norm)
+            if end < size and folded[end].isalnum() and folded[end] != "s":
+                continue  # inside a word (the genitive "s" needs the rule, below)
+            payload = self._payload(norm)
+            if payload is None:
                 continue
+            rule = payload[0]
             if not self._boundary_after(folded, end, rule):
                 continue
             words = SUBTOKEN.findall(text[start:end])
@@ -110,7 +145,7 @@ class AliasMatcher:
         return spans
 
     @staticmethod
-    def _boundary_after(folded: str, end: int, rule: tuple[str, ...]) -> bool:
+    def _boundary_after(folded: str, end: int, rule: str) -> bool:
         """Word boundary, or a Dutch genitive 's'/''s' after a name ("Poetins", "Rutte's").
 
         A following "'s" is already a boundary (the apostrophe is not a letter), so the
@@ -119,4 +154,4 @@ class AliasMatcher:
         if end >= len(folded) or not folded[end].isalnum():
             return True
         at_end = end + 1 >= len(folded) or not folded[end + 1].isalnum()
-        return folded[end] == "s" and rule[-1] in "U-" and at_end
+        return folded[end] == "s" and rule[-1:] in ("U", "-") and at_end

@@ -1,10 +1,14 @@
 """The offline knowledge base: one SQLite file (standard library only).
 
 Tables: `entities` (one row per QID), `aliases` (normalised surface forms ->
-QID, indexed for O(log n) lookups and streamed whole into the mention matcher)
-and `meta` (source, build date, counts). Parameterised SQL only, no module
-globals, and nothing here ever touches the network: refreshing from Wikidata
-is `wikidata_client.py`'s job, done explicitly, never on a lookup.
+QID, indexed for O(log n) lookups; `id` grows with every alias added, so the
+aliases added after the alias index was written are `id > meta.alias_index_max_id`)
+and `meta` (source, build id and date, counts, the alias index's file name).
+The mention matcher never loads all aliases: it searches the memory-mapped
+alias index `kb_files.py` writes beside this file (`alias_index.py`).
+Parameterised SQL only, no module globals, and nothing here ever touches the
+network: refreshing from Wikidata is `wikidata_client.py`'s job, done
+explicitly, never on a lookup.
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ from typing import Any
 from nieuwsstroom.linkers.errors import KnowledgeBaseError
 from nieuwsstroom.linkers.normalize import normalize_alias
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
+#: What a file of this schema says about itself in `meta.format`.
+FORMAT_NAME = "nieuwsstroom-kb"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entities (
@@ -41,13 +47,14 @@ CREATE TABLE IF NOT EXISTS entities (
     kind TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS aliases (
+    id INTEGER PRIMARY KEY,
     alias TEXT NOT NULL,
     alias_norm TEXT NOT NULL,
     qid TEXT NOT NULL REFERENCES entities(qid),
     lang TEXT NOT NULL,
     source TEXT NOT NULL,
     weight REAL NOT NULL,
-    PRIMARY KEY (alias_norm, qid, lang)
+    UNIQUE (alias_norm, qid, lang)
 );
 CREATE INDEX IF NOT EXISTS aliases_qid ON aliases(qid);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -181,15 +188,18 @@ class KnowledgeBase:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         try:
+            fresh = not self.path.is_file() or self.path.stat().st_size == 0
             self._conn = sqlite3.connect(str(self.path), check_same_thread=False)
-            if create:
+            if create and fresh:  # never add our tables to another program's file
                 self._conn.executescript(_SCHEMA)
-                self._conn.execute(
-                    "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
-                    (SCHEMA_VERSION,),
+                self._conn.executemany(
+                    "INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)",
+                    [("schema_version", SCHEMA_VERSION), ("format", FORMAT_NAME)],
                 )
                 self._conn.commit()
             version = self.meta().get("schema_version")
+            if version is None:  # another program's table called meta
+                raise sqlite3.DatabaseError("no schema_version in meta")
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise KnowledgeBaseError(
@@ -230,6 +240,20 @@ class KnowledgeBase:
         """
         with self._lock:
             return str(self._conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]).lower()
+
+    def set_pragmas(self, pragmas: dict[str, str]) -> None:
+        """Build-time settings (journal mode, sync); names and values from code, not users."""
+        with self._lock:
+            for name, value in pragmas.items():
+                if not (name.isidentifier() and value.isalnum()):
+                    raise ValueError(f"Unexpected pragma {name}={value}")
+                self._conn.execute(f"PRAGMA {name}={value}")
+
+    def optimize(self) -> None:
+        """Statistics for the query planner, once a build is complete."""
+        with self._lock:
+            self._conn.execute("ANALYZE")
+            self._conn.commit()
 
     # -- writing ---------------------------------------------------------------------------
     def upsert_entities(self, records: Iterable[EntityRecord]) -> int:
@@ -275,9 +299,9 @@ class KnowledgeBase:
     def add_aliases(self, records: Iterable[AliasRecord]) -> int:
         """Add surface forms; a repeated (alias, qid, lang) keeps the higher weight."""
         rows = [
-            (r.alias, r.alias_norm, r.qid, r.lang, r.source, r.weight)
+            (r.alias, norm, r.qid, r.lang, r.source, r.weight)
             for r in records
-            if r.alias_norm
+            if (norm := r.alias_norm)
         ]
         sql = """
             INSERT INTO aliases(alias, alias_norm, qid, lang, source, weight) VALUES (?,?,?,?,?,?)
@@ -299,17 +323,22 @@ class KnowledgeBase:
             )
             self._conn.commit()
 
-    def finish_build(self, source: str) -> None:
-        """Record source, build date and counts: what `provenance` reports downstream."""
+    def finish_build(self, source: str, build_id: str | None = None) -> None:
+        """Record source, build date and counts: what `provenance` reports downstream.
+
+        `build_id` names this version of the knowledge base (set by `kb build`, kept
+        by later additions such as learned names, which change the counts instead).
+        """
         counts = self.counts()
-        self.set_meta(
-            {
-                "source": source,
-                "build_date": datetime.now(UTC).isoformat(timespec="seconds"),
-                "entity_count": str(counts["entities"]),
-                "alias_count": str(counts["aliases"]),
-            }
-        )
+        values = {
+            "source": source,
+            "build_date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "entity_count": str(counts["entities"]),
+            "alias_count": str(counts["aliases"]),
+        }
+        if build_id is not None:
+            values["build_id"] = build_id
+        self.set_meta(values)
 
     # -- reading ---------------------------------------------------------------------------
     def meta(self) -> dict[str, str]:
@@ -397,15 +426,20 @@ class KnowledgeBase:
                 yield AliasRecord(*row[:5])
             last = (rows[-1][5], rows[-1][1], rows[-1][2])
 
-    def iter_alias_types(self, batch: int = 5000) -> Iterator[tuple[AliasRecord, str]]:
-        """Every alias with its entity's type, streamed in rowid batches (for the matcher)."""
-        last = 0
+    def iter_alias_types(
+        self, batch: int = 5000, after_id: int = 0
+    ) -> Iterator[tuple[AliasRecord, str]]:
+        """Aliases with their entity's type, in `id` order, streamed in batches.
+
+        `after_id` skips the aliases an alias index already holds (see `alias_index_rows`).
+        """
+        last = after_id
         while True:
             with self._lock:
                 rows = self._conn.execute(
-                    "SELECT a.rowid, a.alias, a.qid, a.lang, a.source, a.weight, e.type "
+                    "SELECT a.id, a.alias, a.qid, a.lang, a.source, a.weight, e.type "
                     "FROM aliases a JOIN entities e ON e.qid = a.qid "
-                    "WHERE a.rowid > ? ORDER BY a.rowid LIMIT ?",
+                    "WHERE a.id > ? ORDER BY a.id LIMIT ?",
                     (last, batch),
                 ).fetchall()
             if not rows:
@@ -413,6 +447,27 @@ class KnowledgeBase:
             for row in rows:
                 yield AliasRecord(*row[1:6]), row[6]
             last = rows[-1][0]
+
+    def max_alias_id(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("SELECT COALESCE(MAX(id), 0) FROM aliases").fetchone()[0])
+
+    def alias_index_rows(self, max_id: int) -> Iterator[tuple[str, str, str]]:
+        """(alias_norm, alias, entity type) of aliases with id <= max_id, grouped by
+        alias_norm (in id order within a key): what `alias_index.write_alias_index` reads.
+
+        Uses a connection of its own, so the build can stream millions of rows
+        without holding the lock.
+        """
+        conn = sqlite3.connect(str(self.path))
+        try:
+            yield from conn.execute(
+                "SELECT a.alias_norm, a.alias, e.type FROM aliases a "
+                "JOIN entities e ON e.qid = a.qid WHERE a.id <= ? ORDER BY a.alias_norm, a.id",
+                (max_id,),
+            )
+        finally:
+            conn.close()
 
     @property
     def provenance(self) -> dict[str, Any]:
@@ -425,4 +480,5 @@ class KnowledgeBase:
             "kb_entities": int(meta.get("entity_count", 0)),
             "kb_aliases": int(meta.get("alias_count", 0)),
             "kb_schema": meta.get("schema_version", "?"),
+            "kb_build_id": meta.get("build_id", "unknown"),
         }

@@ -13,8 +13,9 @@ The result is one sorted list of `Span`s per field.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from nieuwsstroom.linkers.alias_index import AliasIndex
 from nieuwsstroom.linkers.alias_matcher import AliasMatcher
 from nieuwsstroom.linkers.kb_sqlite import AliasRecord
 from nieuwsstroom.linkers.normalize import fold
@@ -27,9 +28,16 @@ __all__ = ["MentionFinder", "Span"]
 class MentionFinder:
     """Finds alias spans and unknown-name spans; built once per knowledge base."""
 
-    def __init__(self, aliases: Iterable[tuple[AliasRecord, str]], common_words: frozenset[str]):
+    def __init__(
+        self,
+        aliases: Iterable[tuple[AliasRecord, str]],
+        common_words: frozenset[str],
+        *,
+        indexes: Sequence[AliasIndex] = (),
+    ):
+        """`aliases` are indexed in RAM; `indexes` are prebuilt (see `AliasMatcher`)."""
         self.common_words = common_words
-        self.aliases = AliasMatcher(aliases, common_words)
+        self.aliases = AliasMatcher(aliases, common_words, indexes=indexes)
         self.names = UnknownNameFinder(common_words, self.aliases.types_of)
 
     def find(self, field: str, text: str) -> list[Span]:

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -294,22 +292,14 @@ def seed_fingerprint(seed_dir: Path = SEED_DIR) -> str:
 
 
 def build_seed_kb(out: Path, seed_dir: Path = SEED_DIR) -> Path:
-    """Write a fresh seed KB at `out` (atomically: built beside it, then renamed)."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=out.name + ".", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()
-    try:
-        with KnowledgeBase(tmp, create=True) as kb:
-            SeedBuilder(seed_dir).build(kb)
-            kb.set_meta({"seed_fingerprint": seed_fingerprint(seed_dir)})
-            kb.finish_build("seed: Natural Earth + verified_entities.tsv + sourced_entities.tsv")
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return out
+    """Write a fresh seed KB at `out`: a new version, swapped in atomically (`kb_files`)."""
+    from nieuwsstroom.linkers.kb_files import new_version
+
+    with new_version(Path(out)) as version:
+        version.bulk_mode()
+        SeedBuilder(seed_dir).build(version.kb)
+        version.kb.set_meta({"seed_fingerprint": seed_fingerprint(seed_dir)})
+        return version.commit("seed: Natural Earth + verified_entities.tsv + sourced_entities.tsv", load_common_words())
 
 
 def ensure_seed_kb(cache_dir: Path) -> Path:

@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from nieuwsstroom.linkers.article_links import link_article
@@ -41,9 +42,15 @@ class WikidataLinker:
         disambiguator: ContextDisambiguator,
         names_cache_size: int = 4096,
         reload_interval_s: float = 5.0,
+        finder_factory: Callable[[KnowledgeBase], MentionFinder] | None = None,
     ) -> None:
+        """`finder_factory` rebuilds the finder after the KB changed (default: every
+        alias in RAM; `factory.build_linker` keeps the mapped index and adds the rest)."""
         self.kb = kb
         self.finder = finder
+        self._finder_factory = finder_factory or (
+            lambda current: MentionFinder(current.iter_alias_types(), finder.common_words)
+        )
         self.candidates = candidates
         self.disambiguator = disambiguator
         self._names: OrderedDict[str, list[str]] = OrderedDict()
@@ -68,6 +75,10 @@ class WikidataLinker:
     def reload_if_changed(self, *, force: bool = False) -> bool:
         """Rebuild the matcher if the KB changed since it was built; True if it was rebuilt.
 
+        What changes a KB in place is an addition (learned names, `kb refresh`): the
+        mapped alias index stays, and only the aliases added after it are indexed
+        again, in RAM. (A rebuilt KB is a new version beside this one, see
+        `kb_files.py`; a worker keeps the version it opened until it restarts.)
         Checks the KB's meta at most every `reload_interval_s` seconds (unless
         `force`). The new matcher is built beside the old one and swapped in with
         one assignment, so concurrent `link()` calls never wait for the rebuild
@@ -84,8 +95,7 @@ class WikidataLinker:
             if signature == self._signature:
                 return False
             started = time.perf_counter()
-            finder = MentionFinder(self.kb.iter_alias_types(), self.finder.common_words)
-            self.finder = finder
+            self.finder = self._finder_factory(self.kb)
             self._names = OrderedDict()
             self._english = OrderedDict()
             self._provenance = self.kb.provenance
