@@ -32,6 +32,7 @@ from typing import Protocol
 import marisa_trie
 
 from nieuwsstroom.linkers.errors import KnowledgeBaseError
+from nieuwsstroom.linkers.normalize import is_acronym
 from nieuwsstroom.linkers.spans import SUBTOKEN
 
 # Per-word case constraint of an alias: '-' none, 'U' capital first letter,
@@ -46,11 +47,15 @@ Payload = tuple[str, frozenset[str]]
 
 
 def _word_rule(word: str) -> str:
-    from nieuwsstroom.linkers.normalize import is_acronym, is_capitalised
-
-    if is_acronym(word):
+    """`normalize.is_acronym`/`is_capitalised` on one word (letters and digits only), fast:
+    a word that is not `isupper()` has a lower-case or no cased letter, so no acronym."""
+    if word.isupper() and (
+        is_acronym(word)
+        if not word.isascii()
+        else word[0].isalpha() and sum(c.isalpha() for c in word) >= 2
+    ):
         return "A" if len(word) <= 3 else "a"
-    return "U" if is_capitalised(word) else "-"
+    return "U" if word[:1].isupper() else "-"
 
 
 def alias_case_rule(alias: str) -> str:
@@ -61,7 +66,7 @@ def alias_case_rule(alias: str) -> str:
 def merge_rule(old: str | None, rule: str) -> str:
     """Several spellings of one key: the more lenient rule per word (a later one of
     another word count replaces the earlier, as the automaton did)."""
-    if old is None or len(old) != len(rule):
+    if old is None or old == rule or len(old) != len(rule):
         return rule
     return "".join(min(a, b, key=LENIENCY.__getitem__) for a, b in zip(old, rule, strict=True))
 
@@ -91,18 +96,18 @@ class AliasIndex(Protocol):
 
 
 def aggregate(rows: Iterable[tuple[str, str, str]]) -> Iterator[tuple[str, bytes]]:
-    """(alias_norm, alias, entity type) rows GROUPED by alias_norm -> (key, payload)."""
+    """(alias_norm, case rule, entity type) rows GROUPED by alias_norm -> (key, payload)."""
     key: str | None = None
     rule: str | None = None
     types: set[str] = set()
-    for norm, alias, etype in rows:
+    for norm, alias_rule, etype in rows:
         if not norm:
             continue
         if norm != key:
             if key is not None and rule is not None:
                 yield key, encode_payload(rule, types)
             key, rule, types = norm, None, set()
-        rule = merge_rule(rule, alias_case_rule(alias))
+        rule = merge_rule(rule, alias_rule)
         types.add(etype)
     if key is not None and rule is not None:
         yield key, encode_payload(rule, types)
@@ -206,8 +211,8 @@ class MemoryAliasIndex:
     def __init__(self, rows: Iterable[tuple[str, str, str]]) -> None:
         """`rows`: (alias_norm, alias, entity type) in any order (grouped here)."""
         grouped: dict[str, list[tuple[str, str, str]]] = {}
-        for row in rows:
-            grouped.setdefault(row[0], []).append(row)
+        for norm, alias, etype in rows:
+            grouped.setdefault(norm, []).append((norm, alias_case_rule(alias), etype))
         self._payloads = {
             key: decode_payload(raw)
             for key, raw in aggregate(r for rs in grouped.values() for r in rs)

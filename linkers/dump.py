@@ -1,50 +1,88 @@
-"""Stream a Wikidata JSON dump into the knowledge base with bounded memory.
+"""Reading a Wikidata JSON dump: `.json`, `.json.gz`, `.json.bz2`, in the official layout.
 
 The official dumps (`latest-all.json.gz` / `.bz2`) are one JSON array with one
-entity per line ("[", then `{...},` lines, then "]"). We read line by line,
-keep only news-relevant items (`wikidata_json.NEWS_CLASSES`), and write in
-batches, so memory stays at one batch however large the dump is. Progress is
-shown against the compressed bytes read, which is what the user can see on disk.
+entity per line ("[", then `{...},` lines, then "]"). `iter_chunks` reads the
+decompressed stream in blocks of whole lines, which the parallel import hands
+to worker processes as they are (`dump_import.py`); `iter_dump` parses them one
+entity at a time. Progress is reported against the bytes read from the file on
+disk (compressed, for a compressed dump), which is what the user can see.
+A malformed line is an error with its line number, or, with `on_error`,
+counted and skipped: one bad line in a 100 GB dump must not cost the import.
 """
 
 from __future__ import annotations
 
 import bz2
 import gzip
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 import orjson
 
 from nieuwsstroom.linkers.errors import DumpFormatError
-from nieuwsstroom.linkers.kb_sqlite import AliasRecord, EntityRecord, KnowledgeBase
-from nieuwsstroom.linkers.wikidata_json import NEWS_CLASSES, entity_from_json
 
-
-@dataclass
-class DumpSummary:
-    """What a dump import did (printed by `kb build`)."""
-
-    lines: int = 0
-    entities: int = 0
-    aliases: int = 0
-    skipped: int = 0
-    errors: int = 0
+SUFFIXES = (".json", ".json.gz", ".json.bz2")
+CHUNK_BYTES = 1 << 20
 
 
 def _open(path: Path) -> tuple[IO[bytes], IO[bytes]]:
     """(raw file for progress, decompressed line stream) by file suffix."""
+    if not path.name.endswith(SUFFIXES):
+        raise DumpFormatError(
+            f"Unsupported dump file {path}: expected .json, .json.gz or .json.bz2"
+        )
     raw = path.open("rb")
     if path.suffix == ".gz":
         return raw, gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
     if path.suffix == ".bz2":
         return raw, bz2.BZ2File(raw)  # type: ignore[return-value]
-    if path.suffix == ".json":
-        return raw, raw
-    raw.close()
-    raise DumpFormatError(f"Unsupported dump file {path}: expected .json, .json.gz or .json.bz2")
+    return raw, raw
+
+
+def iter_chunks(
+    path: Path, on_bytes: Callable[[int], None] | None = None, chunk_bytes: int = CHUNK_BYTES
+) -> Iterator[tuple[int, list[bytes]]]:
+    """(number of the first line, lines) blocks of about `chunk_bytes` decompressed bytes."""
+    raw, stream = _open(Path(path))
+    last_pos = 0
+    line_no = 1
+    try:
+        while True:
+            lines = stream.readlines(chunk_bytes)
+            if not lines:
+                return
+            if on_bytes is not None:
+                pos = raw.tell()
+                if pos != last_pos:
+                    on_bytes(pos - last_pos)
+                    last_pos = pos
+            yield line_no, lines
+            line_no += len(lines)
+    except (OSError, EOFError) as exc:  # truncated or corrupt compressed stream
+        raise DumpFormatError(f"{path}: cannot read past line {line_no}: {exc}") from exc
+    finally:
+        stream.close()
+        raw.close()
+
+
+def entity_text(line: bytes) -> bytes | None:
+    """The JSON object of one dump line (None for the array's brackets and blank lines)."""
+    text = line.strip()
+    if text in (b"[", b"]", b""):
+        return None
+    return text[:-1] if text.endswith(b",") else text
+
+
+def parse_line(path: Path | str, number: int, text: bytes) -> dict[str, Any]:
+    """One entity object, or DumpFormatError naming the line."""
+    try:
+        obj = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise DumpFormatError(f"{path}: line {number} is not JSON: {exc}") from exc
+    if not isinstance(obj, dict):
+        raise DumpFormatError(f"{path}: line {number} is not an entity object")
+    return obj
 
 
 def iter_dump(
@@ -52,86 +90,15 @@ def iter_dump(
     on_bytes: Callable[[int], None] | None = None,
     on_error: Callable[[DumpFormatError], None] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Entity objects of a dump, one at a time.
-
-    A malformed line raises DumpFormatError (with the line number), or, when
-    `on_error` is given, is reported to it and skipped: one bad line in a
-    100 GB dump should not cost the whole import.
-    """
-    raw, stream = _open(Path(path))
-    last_pos = 0
-    try:
-        for number, line in enumerate(stream, 1):
-            if on_bytes is not None:
-                pos = raw.tell()
-                if pos != last_pos:
-                    on_bytes(pos - last_pos)
-                    last_pos = pos
-            text = line.strip()
-            if text in (b"[", b"]", b""):
+    """Entity objects of a dump, one at a time (malformed lines: see module docstring)."""
+    for first, lines in iter_chunks(path, on_bytes):
+        for offset, line in enumerate(lines):
+            text = entity_text(line)
+            if text is None:
                 continue
-            if text.endswith(b","):
-                text = text[:-1]
             try:
-                obj = orjson.loads(text)
-                if not isinstance(obj, dict):
-                    raise DumpFormatError(f"{path}: line {number} is not an entity object")
-            except (orjson.JSONDecodeError, DumpFormatError) as exc:
-                error = (
-                    exc
-                    if isinstance(exc, DumpFormatError)
-                    else DumpFormatError(f"{path}: line {number} is not JSON: {exc}")
-                )
+                yield parse_line(path, first + offset, text)
+            except DumpFormatError as exc:
                 if on_error is None:
-                    raise error from exc
-                on_error(error)
-                continue
-            yield obj
-    finally:
-        stream.close()
-        raw.close()
-
-
-def import_dump(
-    kb: KnowledgeBase,
-    path: Path,
-    classes: Mapping[str, str] = NEWS_CLASSES,
-    batch_size: int = 2000,
-    progress: bool = True,
-    limit: int | None = None,
-) -> DumpSummary:
-    """Add the dump's news-relevant entities to `kb`; a malformed line is counted and skipped."""
-    from tqdm import tqdm
-
-    path = Path(path)
-    summary = DumpSummary()
-    entities: list[EntityRecord] = []
-    aliases: list[AliasRecord] = []
-
-    def flush() -> None:
-        summary.entities += kb.upsert_entities(entities)
-        summary.aliases += kb.add_aliases(aliases)
-        entities.clear()
-        aliases.clear()
-
-    with tqdm(
-        total=path.stat().st_size, unit="B", unit_scale=True, desc=path.name, disable=not progress
-    ) as bar:
-
-        def count_error(_exc: DumpFormatError) -> None:
-            summary.errors += 1
-
-        for obj in iter_dump(path, on_bytes=bar.update, on_error=count_error):
-            summary.lines += 1
-            parsed = entity_from_json(obj, classes)
-            if parsed is None:
-                summary.skipped += 1
-            else:
-                entities.append(parsed[0])
-                aliases.extend(parsed[1])
-                if len(entities) >= batch_size:
-                    flush()
-            if limit is not None and summary.lines >= limit:
-                break
-    flush()
-    return summary
+                    raise
+                on_error(exc)

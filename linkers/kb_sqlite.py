@@ -18,12 +18,16 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import orjson
+
+from nieuwsstroom.linkers.alias_index import alias_case_rule
 from nieuwsstroom.linkers.errors import KnowledgeBaseError
 from nieuwsstroom.linkers.normalize import normalize_alias
 
@@ -54,6 +58,7 @@ CREATE TABLE IF NOT EXISTS aliases (
     lang TEXT NOT NULL,
     source TEXT NOT NULL,
     weight REAL NOT NULL,
+    case_rule TEXT NOT NULL DEFAULT '',
     UNIQUE (alias_norm, qid, lang)
 );
 CREATE INDEX IF NOT EXISTS aliases_qid ON aliases(qid);
@@ -169,6 +174,58 @@ def _describe(path: Path) -> str:
     return "a text file, not SQLite"
 
 
+def alias_row(r: AliasRecord) -> tuple[Any, ...] | None:
+    """An alias as the row `add_alias_rows` writes; None if it normalises to nothing."""
+    norm = r.alias_norm
+    if not norm:
+        return None
+    return (r.alias, norm, r.qid, r.lang, r.source, r.weight, alias_case_rule(r.alias))
+
+
+def entity_row(r: EntityRecord) -> tuple[Any, ...]:
+    """An entity as the row `upsert_entity_rows` writes (column order of `_ENTITY_COLUMNS`)."""
+    return (
+        r.qid,
+        r.type,
+        r.label_nl,
+        r.label_en,
+        r.description_nl,
+        r.description_en,
+        r.prior,
+        r.sitelinks,
+        orjson.dumps(r.instance_of).decode(),
+        r.country,
+        r.population,
+        r.kind,
+    )
+
+
+ENTITY_COLUMNS = _ENTITY_COLUMNS
+UPSERT_ENTITY_SQL = f"""
+    INSERT INTO entities({_ENTITY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+    ON CONFLICT(qid) DO UPDATE SET
+      type = CASE WHEN excluded.type = 'MISC' THEN type ELSE excluded.type END,
+      label_nl = COALESCE(NULLIF(excluded.label_nl, ''), label_nl),
+      label_en = COALESCE(NULLIF(excluded.label_en, ''), label_en),
+      description_nl = COALESCE(NULLIF(excluded.description_nl, ''), description_nl),
+      description_en = COALESCE(NULLIF(excluded.description_en, ''), description_en),
+      prior = MAX(prior, excluded.prior),
+      sitelinks = MAX(sitelinks, excluded.sitelinks),
+      instance_of = CASE WHEN excluded.instance_of = '[]' THEN instance_of
+                         ELSE excluded.instance_of END,
+      country = COALESCE(excluded.country, country),
+      population = MAX(population, excluded.population),
+      kind = COALESCE(NULLIF(excluded.kind, ''), kind)
+"""
+ALIAS_COLUMNS = "alias, alias_norm, qid, lang, source, weight, case_rule"
+ADD_ALIAS_SQL = f"""
+    INSERT INTO aliases({ALIAS_COLUMNS}) VALUES (?,?,?,?,?,?,?)
+    ON CONFLICT(alias_norm, qid, lang) DO UPDATE SET
+      weight = MAX(weight, excluded.weight),
+      source = CASE WHEN excluded.weight > weight THEN excluded.source ELSE source END
+"""
+
+
 class KnowledgeBase:
     """SQLite-backed entities and aliases; safe to share between threads (one lock)."""
 
@@ -241,6 +298,12 @@ class KnowledgeBase:
         with self._lock:
             return str(self._conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]).lower()
 
+    @contextmanager
+    def locked_connection(self) -> Iterator[sqlite3.Connection]:
+        """The connection, held under the lock: for the bulk operations of `kb_bulk.py`."""
+        with self._lock:
+            yield self._conn
+
     def set_pragmas(self, pragmas: dict[str, str]) -> None:
         """Build-time settings (journal mode, sync); names and values from code, not users."""
         with self._lock:
@@ -258,59 +321,23 @@ class KnowledgeBase:
     # -- writing ---------------------------------------------------------------------------
     def upsert_entities(self, records: Iterable[EntityRecord]) -> int:
         """Insert or update; empty new fields keep the stored value (a refresh never blanks)."""
-        rows = [
-            (
-                r.qid,
-                r.type,
-                r.label_nl,
-                r.label_en,
-                r.description_nl,
-                r.description_en,
-                r.prior,
-                r.sitelinks,
-                json.dumps(list(r.instance_of)),
-                r.country,
-                r.population,
-                r.kind,
-            )
-            for r in records
-        ]
-        sql = f"""
-            INSERT INTO entities({_ENTITY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
-            ON CONFLICT(qid) DO UPDATE SET
-              type = CASE WHEN excluded.type = 'MISC' THEN type ELSE excluded.type END,
-              label_nl = COALESCE(NULLIF(excluded.label_nl, ''), label_nl),
-              label_en = COALESCE(NULLIF(excluded.label_en, ''), label_en),
-              description_nl = COALESCE(NULLIF(excluded.description_nl, ''), description_nl),
-              description_en = COALESCE(NULLIF(excluded.description_en, ''), description_en),
-              prior = MAX(prior, excluded.prior),
-              sitelinks = MAX(sitelinks, excluded.sitelinks),
-              instance_of = CASE WHEN excluded.instance_of = '[]' THEN instance_of
-                                 ELSE excluded.instance_of END,
-              country = COALESCE(excluded.country, country),
-              population = MAX(population, excluded.population),
-              kind = COALESCE(NULLIF(excluded.kind, ''), kind)
-        """
+        return self.upsert_entity_rows([entity_row(r) for r in records])
+
+    def upsert_entity_rows(self, rows: list[tuple[Any, ...]]) -> int:
+        """`upsert_entities` for rows already in column order (`entity_row`): the bulk path."""
         with self._lock:
-            self._conn.executemany(sql, rows)
+            self._conn.executemany(UPSERT_ENTITY_SQL, rows)
             self._conn.commit()
         return len(rows)
 
     def add_aliases(self, records: Iterable[AliasRecord]) -> int:
         """Add surface forms; a repeated (alias, qid, lang) keeps the higher weight."""
-        rows = [
-            (r.alias, norm, r.qid, r.lang, r.source, r.weight)
-            for r in records
-            if (norm := r.alias_norm)
-        ]
-        sql = """
-            INSERT INTO aliases(alias, alias_norm, qid, lang, source, weight) VALUES (?,?,?,?,?,?)
-            ON CONFLICT(alias_norm, qid, lang) DO UPDATE SET
-              weight = MAX(weight, excluded.weight),
-              source = CASE WHEN excluded.weight > weight THEN excluded.source ELSE source END
-        """
+        return self.add_alias_rows([row for r in records if (row := alias_row(r))])
+
+    def add_alias_rows(self, rows: list[tuple[Any, ...]]) -> int:
+        """`add_aliases` for rows in `ALIAS_COLUMNS` order (`alias_row`)."""
         with self._lock:
-            self._conn.executemany(sql, rows)
+            self._conn.executemany(ADD_ALIAS_SQL, rows)
             self._conn.commit()
         return len(rows)
 
@@ -453,7 +480,7 @@ class KnowledgeBase:
             return int(self._conn.execute("SELECT COALESCE(MAX(id), 0) FROM aliases").fetchone()[0])
 
     def alias_index_rows(self, max_id: int) -> Iterator[tuple[str, str, str]]:
-        """(alias_norm, alias, entity type) of aliases with id <= max_id, grouped by
+        """(alias_norm, case rule, entity type) of aliases with id <= max_id, grouped by
         alias_norm (in id order within a key): what `alias_index.write_alias_index` reads.
 
         Uses a connection of its own, so the build can stream millions of rows
@@ -462,7 +489,7 @@ class KnowledgeBase:
         conn = sqlite3.connect(str(self.path))
         try:
             yield from conn.execute(
-                "SELECT a.alias_norm, a.alias, e.type FROM aliases a "
+                "SELECT a.alias_norm, a.case_rule, e.type FROM aliases a "
                 "JOIN entities e ON e.qid = a.qid WHERE a.id <= ? ORDER BY a.alias_norm, a.id",
                 (max_id,),
             )

@@ -291,15 +291,23 @@ def seed_fingerprint(seed_dir: Path = SEED_DIR) -> str:
     return digest.hexdigest()[:16]
 
 
+SEED_SOURCE = "seed: Natural Earth + verified_entities.tsv + sourced_entities.tsv"
+
+
+def write_seed(kb: KnowledgeBase, seed_dir: Path = SEED_DIR) -> None:
+    """Every seed entity and alias into `kb`, and the fingerprint `ensure_seed_kb` checks."""
+    SeedBuilder(seed_dir).build(kb)
+    kb.set_meta({"seed_fingerprint": seed_fingerprint(seed_dir)})
+
+
 def build_seed_kb(out: Path, seed_dir: Path = SEED_DIR) -> Path:
     """Write a fresh seed KB at `out`: a new version, swapped in atomically (`kb_files`)."""
     from nieuwsstroom.linkers.kb_files import new_version
 
     with new_version(Path(out)) as version:
         version.bulk_mode()
-        SeedBuilder(seed_dir).build(version.kb)
-        version.kb.set_meta({"seed_fingerprint": seed_fingerprint(seed_dir)})
-        return version.commit("seed: Natural Earth + verified_entities.tsv + sourced_entities.tsv", load_common_words())
+        write_seed(version.kb, seed_dir)
+        return version.commit(SEED_SOURCE, load_common_words())
 
 
 def ensure_seed_kb(cache_dir: Path) -> Path:

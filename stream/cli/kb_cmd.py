@@ -17,7 +17,7 @@ from nieuwsstroom.stream.cli.help_format import Command, Group
 kb_app = typer.Typer(
     cls=Group,
     name="kb",
-    help="Offline Wikidata knowledge base: build, refresh, stats, lookup.",
+    help="Offline Wikidata knowledge base: build, index, refresh, stats, lookup.",
     no_args_is_help=True,
 )
 
@@ -55,50 +55,87 @@ def build(
     seed: Annotated[bool, typer.Option("--seed", help="Include the bundled seed data.")] = False,
     out: Annotated[
         Path | None,
-        typer.Option("--out", metavar="FILE", help="Output SQLite file (default: the KB path)."),
+        typer.Option(
+            "--out",
+            metavar="FILE",
+            help="Knowledge base path (default: the KB path); replaced atomically.",
+        ),
     ] = None,
     limit: Annotated[
         int | None,
         typer.Option("--limit", metavar="N", min=1, help="Stop after this many dump entities."),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Parsing processes (default: one per core)."),
+    ] = None,
+    min_sitelinks: Annotated[
+        int,
+        typer.Option(
+            "--min-sitelinks", min=0, help="Keep dump items with at least this many sitelinks."
+        ),
+    ] = 0,
 ) -> None:
     """Build a knowledge base from the seed and/or a Wikidata dump.
 
-    With neither --seed nor --from-dump, the bundled seed alone.
+    With neither --seed nor --from-dump, the bundled seed alone. The new version is
+    written beside FILE (with its alias index) and swapped in with one rename;
+    running workers keep the version they opened.
     """
     import time
 
-    from nieuwsstroom.linkers.dump import import_dump
-    from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
-    from nieuwsstroom.linkers.seed import build_seed_kb
+    from nieuwsstroom.linkers.dump_import import import_dump
+    from nieuwsstroom.linkers.kb_files import new_version
+    from nieuwsstroom.linkers.seed import SEED_SOURCE, load_common_words, write_seed
     from nieuwsstroom.stream.settings import Settings
 
     settings = Settings()
     target = out or settings.kb_path or settings.cache_dir / "kb" / "seed.sqlite"
     use_seed = seed or from_dump is None
     started = time.monotonic()
-    if use_seed:
-        build_seed_kb(target)
-    elif target.exists():
-        raise CliError(
-            f"{target} exists; pass --seed to start from the seed or choose another --out"
-        )
-    with KnowledgeBase(target, create=True) as kb:
+    parts = []
+    with new_version(target) as version:
+        version.bulk_mode()
+        if use_seed:
+            write_seed(version.kb)
+            parts.append("seed")
         if from_dump is not None:
-            summary = import_dump(kb, from_dump, limit=limit)
+            summary = import_dump(
+                version.kb, from_dump, workers=workers, min_sitelinks=min_sitelinks, limit=limit
+            )
             typer.echo(
                 f"dump: {summary.lines} entities read, {summary.entities} kept, "
                 f"{summary.skipped} off-topic, {summary.errors} malformed lines, "
-                f"{summary.aliases} aliases",
+                f"{summary.aliases} aliases, {summary.classes} news classes, "
+                f"{summary.entities_per_s:,.0f} entities/s",
                 err=True,
             )
-            parts = (["seed"] if use_seed else []) + [f"dump {from_dump.name}"]
-            kb.finish_build(" + ".join(parts))
-        counts = kb.counts()
+            if summary.first_error:
+                typer.echo(f"first malformed line: {summary.first_error[:300]}", err=True)
+            parts.append(f"dump {from_dump.name}")
+            version.kb.set_meta({"dump_classes": str(summary.classes)})
+        counts = version.kb.counts()
+        source = SEED_SOURCE if from_dump is None else " + ".join(parts)
+        version.commit(source, load_common_words())
     typer.echo(
-        f"built {target}: {counts['entities']} entities, {counts['aliases']} aliases "
-        f"in {time.monotonic() - started:.1f}s"
+        f"built {target} (version {version.build_id}): {counts['entities']} entities, "
+        f"{counts['aliases']} aliases in {time.monotonic() - started:.1f}s"
     )
+
+
+@kb_app.command("index", cls=Command)
+def index(kb_path: KbOption = None) -> None:
+    """Rewrite the alias index of a knowledge base (e.g. a copied file, or after many
+    refreshes): every alias it holds then matches without being loaded into RAM."""
+    from nieuwsstroom.linkers.kb_files import new_build_id, write_index
+    from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
+    from nieuwsstroom.linkers.seed import load_common_words
+
+    path = kb_path or default_kb_path()
+    with KnowledgeBase(path) as kb:
+        base = write_index(kb, new_build_id(), load_common_words())
+        keys = kb.meta().get("alias_index_keys", "?")
+    typer.echo(f"indexed {path}: {keys} alias keys in {base}.*")
 
 
 @kb_app.command("refresh", cls=Command)

@@ -122,3 +122,38 @@ def test_link_jsonl_from_stdin_exits_0_when_every_line_is_an_article(env):
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["id"] for o in out] == ["n0", "n1", "n2"]
     assert all(o["entities"][0]["qid"] == "Q803" for o in out)
+
+
+def test_a_foreign_kb_file_is_one_clear_line(env, tmp_path, monkeypatch):
+    import sqlite3
+
+    foreign = tmp_path / "other.db"
+    with sqlite3.connect(foreign) as conn:
+        conn.execute("CREATE TABLE songs (title TEXT)")
+    monkeypatch.setenv("NIEUWSSTROOM_KB_PATH", str(foreign))
+    for args in (["kb", "stats"], ["link"]):
+        result = runner.invoke(app, args, input='{"title": "x", "body": "Kyiv"}')
+        assert result.exit_code == 2
+        lines = [line for line in result.output.splitlines() if line.strip()]
+        assert lines == [
+            f"error: {foreign} is an SQLite file of another program (tables: songs), not a "
+            "nieuwsstroom knowledge base; rebuild it with `nieuwsstroom kb build "
+            "[--from-dump FILE] [--seed] --out PATH`"
+        ]
+
+
+def test_kb_build_twice_swaps_versions_and_kb_index_restores_a_copy(env, tmp_path):
+    import shutil
+
+    out = tmp_path / "kb.sqlite"
+    dump = str(DATA / "dump_sample.json")
+    for _ in range(2):
+        result = runner.invoke(app, ["kb", "build", "--from-dump", dump, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+    assert out.is_symlink() and len(list(tmp_path.glob("kb.sqlite.*.db"))) == 2
+    copy = tmp_path / "copy.sqlite"
+    shutil.copyfile(out, copy)
+    result = runner.invoke(app, ["kb", "index", "--kb", str(copy)])
+    assert result.exit_code == 0 and "indexed" in result.output
+    stats = json.loads(runner.invoke(app, ["kb", "stats", "--kb", str(copy)]).output)
+    assert stats["kb_build_id"] != "unknown" and stats["counts"]["entities"] == 4

@@ -6,7 +6,8 @@ import shutil
 
 import pytest
 
-from nieuwsstroom.linkers.dump import import_dump, iter_dump
+from nieuwsstroom.linkers.dump import iter_dump
+from nieuwsstroom.linkers.dump_import import import_dump
 from nieuwsstroom.linkers.errors import DumpFormatError
 from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
 from tests.linkers.conftest import DATA
@@ -32,7 +33,7 @@ def test_iter_dump_yields_every_entity(dump_file):
 
 def test_import_filters_to_news_classes(dump_file, tmp_path):
     with KnowledgeBase(tmp_path / "kb.sqlite", create=True) as kb:
-        summary = import_dump(kb, dump_file, batch_size=2, progress=False)
+        summary = import_dump(kb, dump_file, chunk_bytes=2000, progress=False)
         assert (summary.lines, summary.entities, summary.skipped, summary.errors) == (7, 4, 3, 0)
         kyiv = kb.entity("Q1899")
         assert kyiv.type == "LOC" and kyiv.country == "Q212" and kyiv.label_nl == "Kiev"
@@ -68,3 +69,86 @@ def test_unsupported_suffix(tmp_path):
     path.write_text("<x/>")
     with pytest.raises(DumpFormatError, match="Unsupported"):
         list(iter_dump(path))
+
+
+def _class_tree_dump(path, *, malformed: bool = False) -> None:
+    """Wikidata's layout: classes with P279, instances of a sub-subclass, off-topic items."""
+    import orjson
+
+    from bench.scale_kit.wikidata_gen import item, population_claims, statement
+
+    def sub(qid, parent):
+        return item(qid, {"en": qid}, claims={"P279": [statement(qid, "P279", parent)]})
+
+    def inst(qid, label, cls, **claims):
+        extra = {p: [statement(qid, p, v) for v in vs] for p, vs in claims.items()}
+        return item(
+            qid, {"nl": label}, claims={"P31": [statement(qid, "P31", cls)], **extra}, sitelinks=3
+        )
+
+    village = inst("Q900", "Rotterdam", "Q21", P17=["Q30"])
+    village["claims"]["P1082"] = population_claims("Q900", 1200)
+    village["claims"]["P1082"][0]["rank"] = "preferred"  # the older census, marked preferred
+    party = inst("Q901", "Volt", "Q23")
+    party["claims"]["P31"].append(statement("Q901", "P31", "Q22"))  # also a plain organisation
+    entities = [
+        sub("Q20", "Q486972"),  # municipality < human settlement
+        sub("Q21", "Q20"),  # village in Texas < municipality
+        sub("Q22", "Q43229"),  # association < organization
+        sub("Q23", "Q7278"),  # European party < political party
+        sub("Q24", "Q13442814"),  # preprint < scholarly article
+        village,
+        party,
+        inst("Q902", "Een studie", "Q24"),
+        inst("Q903", "Zonder klasse", "Q999"),
+    ]
+    lines = [orjson.dumps(e).decode() for e in entities]
+    if malformed:
+        lines.insert(3, '{"type": "item", "id": "Q77", "labels": {')
+    path.write_text("[\n" + ",\n".join(lines) + "\n]\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_subclass_tree_keeps_instances_of_sub_subclasses(tmp_path, workers):
+    dump = tmp_path / "classes.json"
+    _class_tree_dump(dump, malformed=True)
+    with KnowledgeBase(tmp_path / "kb.sqlite", create=True) as kb:
+        summary = import_dump(kb, dump, workers=workers, progress=False)
+        assert (summary.entities, summary.errors) == (2, 1)
+        assert "line 5" in summary.first_error
+        village = kb.entity("Q900")
+        assert (village.type, village.kind, village.country) == ("LOC", "settlement", "Q30")
+        assert village.population == 1080  # the preferred statement, not the latest
+        assert village.prior > 0
+        party = kb.entity("Q901")
+        assert (party.type, party.kind) == ("ORG", "party")  # the more specific root wins
+        assert kb.entity("Q902") is None and kb.entity("Q903") is None
+        assert {a.qid for a in kb.lookup("rotterdam")} == {"Q900"}
+
+
+def test_parallel_and_single_process_builds_are_identical(tmp_path):
+    dumps = {}
+    for workers in (1, 2):
+        with KnowledgeBase(tmp_path / f"kb{workers}.sqlite", create=True) as kb:
+            import_dump(kb, FIXTURE, workers=workers, progress=False, chunk_bytes=1500)
+            with kb.locked_connection() as conn:
+                dumps[workers] = (
+                    conn.execute("SELECT * FROM entities ORDER BY qid").fetchall(),
+                    conn.execute("SELECT * FROM aliases ORDER BY id").fetchall(),
+                )
+    assert dumps[1] == dumps[2] and len(dumps[1][1]) > 10
+
+
+def test_limit_stops_after_n_entities(tmp_path):
+    with KnowledgeBase(tmp_path / "kb.sqlite", create=True) as kb:
+        summary = import_dump(kb, FIXTURE, progress=False, limit=3, workers=1)
+    assert summary.lines == 3 and summary.entities == 3
+
+
+def test_a_truncated_compressed_dump_is_a_clear_error(tmp_path):
+    target = tmp_path / "dump.json.gz"
+    with FIXTURE.open("rb") as src, gzip.open(target, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    target.write_bytes(target.read_bytes()[:-200])
+    with pytest.raises(DumpFormatError, match="cannot read past line"):
+        list(iter_dump(target))

@@ -1,0 +1,357 @@
+"""A synthetic Wikidata dump in the official JSON layout, with the hard cases of real data.
+
+Why synthetic: the real dump is 100+ GB and cannot be fetched here; the bench
+needs millions of entities whose *shape* is Wikidata's (labels, descriptions
+and aliases in many languages, statements with ranks, qualifiers and
+references, sitelinks, a P279 class tree) and whose *names* collide the way
+real names do:
+
+- the knowledge base's own prominent entities, under their real QIDs, with
+  sitelink counts on the prominence scale of their seed prior;
+- namesakes of them: villages called Rotterdam, Paris or Washington (an
+  instance of a subclass of a subclass of human settlement, in another
+  country, a few sitelinks), people sharing a famous surname or whole name,
+  companies and clubs named after cities;
+- items named like ordinary Dutch words (a ship "Vandaag", a band "Aanval");
+- random people, places and organisations, and off-topic items (scholarly
+  articles, taxa) the class filter must drop.
+
+Everything is derived from a seeded `random.Random`, so a size always gives the
+same dump. QIDs of synthetic items start at Q900000000, far from real ones.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import zlib
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+
+SYNTH_BASE = 900_000_000
+LANGS = ("nl", "en", "de", "fr", "es", "it", "pl", "sv", "pt", "ru", "ceb", "ja")
+WIKIS = [f"{lang}wiki" for lang in LANGS] + [f"x{i:02d}wiki" for i in range(300)]
+FIRST_NAMES = [
+    "Jan",
+    "Piet",
+    "Kees",
+    "Mark",
+    "Anna",
+    "Sanne",
+    "Eva",
+    "Lotte",
+    "Daan",
+    "Sem",
+    "Lucas",
+    "Emma",
+    "Julia",
+    "Noah",
+    "Liam",
+    "Sophie",
+    "Tim",
+    "Thomas",
+    "Maria",
+    "Johan",
+    "Willem",
+    "Hendrik",
+    "Geert",
+    "Frans",
+    "Joost",
+    "Ruud",
+    "Ingrid",
+    "Femke",
+    "Bram",
+    "Lars",
+    "Olaf",
+    "John",
+    "Mary",
+    "James",
+    "Robert",
+    "Linda",
+    "David",
+    "Susan",
+    "Michael",
+    "Sarah",
+    "Joe",
+    "Kamala",
+    "Donald",
+    "Angela",
+    "Olga",
+]
+SYLLABLES = [
+    "ber",
+    "dam",
+    "hol",
+    "ven",
+    "wijk",
+    "ster",
+    "lo",
+    "ma",
+    "ri",
+    "ka",
+    "to",
+    "ne",
+    "sa",
+    "vel",
+    "burg",
+    "heim",
+    "ton",
+    "ford",
+    "lin",
+    "dor",
+]
+OFF_TOPIC = ("Q13442814", "Q16521", "Q4167836", "Q482994", "Q7187")  # article, taxon, ...
+COUNTRIES = ("Q55", "Q31", "Q183", "Q142", "Q30", "Q145", "Q29", "Q38", "Q159", "Q212", "Q36")
+
+
+def _crc(*parts: Any) -> int:
+    return zlib.crc32(repr(parts).encode())
+
+
+def _snak(prop: str, value: Any, vtype: str, datatype: str) -> dict[str, Any]:
+    return {
+        "snaktype": "value",
+        "property": prop,
+        "hash": f"{_crc(prop, value):040x}",
+        "datavalue": {"value": value, "type": vtype},
+        "datatype": datatype,
+    }
+
+
+def item_value(qid: str) -> dict[str, Any]:
+    return {"entity-type": "item", "numeric-id": int(qid[1:]), "id": qid}
+
+
+def statement(
+    subject: str, prop: str, value: Any, *, rank: str = "normal", **extra: Any
+) -> dict[str, Any]:
+    """One statement in the dump's layout; `value` a QID or a ready datavalue tuple."""
+    if isinstance(value, str):
+        snak = _snak(prop, item_value(value), "wikibase-entityid", "wikibase-item")
+    else:
+        vtype, datatype, raw = value
+        snak = _snak(prop, raw, vtype, datatype)
+    claim = {
+        "mainsnak": snak,
+        "type": "statement",
+        "id": f"{subject}${_crc(subject, prop, value):032x}",
+        "rank": rank,
+    }
+    claim.update(extra)
+    return claim
+
+
+def quantity(amount: int) -> tuple[str, str, dict[str, str]]:
+    return "quantity", "quantity", {"amount": f"+{amount}", "unit": "1"}
+
+
+def population_claims(qid: str, amount: int, year: int = 2021) -> list[dict[str, Any]]:
+    """An older census and the latest one, as real places have."""
+    old_time = {"time": f"+{year - 10}-01-01T00:00:00Z", "precision": 9}
+    new_time = {"time": f"+{year}-01-01T00:00:00Z", "precision": 9}
+    return [
+        statement(
+            qid,
+            "P1082",
+            quantity(int(amount * 0.9)),
+            qualifiers={"P585": [_snak("P585", old_time, "time", "time")]},
+        ),
+        statement(
+            qid,
+            "P1082",
+            quantity(amount),
+            qualifiers={"P585": [_snak("P585", new_time, "time", "time")]},
+        ),
+    ]
+
+
+def item(
+    qid: str,
+    labels: dict[str, str],
+    *,
+    descriptions: dict[str, str] | None = None,
+    aliases: dict[str, list[str]] | None = None,
+    claims: dict[str, list[dict[str, Any]]] | None = None,
+    sitelinks: int = 0,
+) -> dict[str, Any]:
+    """An item as a dump line holds it."""
+    return {
+        "type": "item",
+        "id": qid,
+        "labels": {k: {"language": k, "value": v} for k, v in labels.items()},
+        "descriptions": {k: {"language": k, "value": v} for k, v in (descriptions or {}).items()},
+        "aliases": {
+            k: [{"language": k, "value": v} for v in vs] for k, vs in (aliases or {}).items()
+        },
+        "claims": claims or {},
+        "sitelinks": {
+            w: {"site": w, "title": labels.get("en") or qid, "badges": []}
+            for w in WIKIS[:sitelinks]
+        },
+        "pageid": int(qid[1:]) % 100_000_000,
+        "ns": 0,
+        "title": qid,
+        "lastrevid": 1_600_000_000 + int(qid[1:]) % 1000,
+        "modified": "2024-03-01T08:00:00Z",
+    }
+
+
+def sitelinks_for_prior(prior: float) -> int:
+    """Inverse of prominence.prior_from_sitelinks: the sitelinks a seed prior stands for."""
+    return max(0, min(len(WIKIS), round(math.exp(prior * math.log1p(250)) - 1)))
+
+
+class DumpGenerator:
+    """Yields dump lines for `size` entities (see module docstring)."""
+
+    def __init__(self, size: int, seed_entities: list[dict[str, Any]], common_words: list[str]):
+        self.size = size
+        self.rng = random.Random(size)
+        self.seed_entities = seed_entities
+        self.common_words = common_words
+        self.next_id = SYNTH_BASE
+        self.classes: dict[str, list[str]] = {}  # kind -> leaf class QIDs under its root
+
+    def _qid(self) -> str:
+        self.next_id += 1
+        return f"Q{self.next_id}"
+
+    def _class_tree(self) -> Iterator[dict[str, Any]]:
+        """Subclass chains under the roots (depth 1-3), and under off-topic classes."""
+        roots = {
+            "settlement": "Q486972",
+            "region": "Q56061",
+            "person": "Q5",
+            "company": "Q4830453",
+            "organisation": "Q43229",
+            "club": "Q847017",
+            "newspaper": "Q11032",
+            "party": "Q7278",
+            "place": "Q618123",
+            "offtopic": OFF_TOPIC[0],
+        }
+        per_root = max(4, self.size // 3000)
+        for kind, root in roots.items():
+            leaves = []
+            for i in range(per_root):
+                parent = root
+                for depth in range(1 + i % 3):
+                    qid = self._qid()
+                    name = f"{kind} class {i}.{depth}"
+                    yield item(
+                        qid,
+                        {"en": name, "nl": name},
+                        claims={"P279": [statement(qid, "P279", parent)]},
+                        descriptions={"en": f"subclass of {parent}"},
+                    )
+                    parent = qid
+                leaves.append(parent)
+            self.classes[kind] = leaves if kind != "person" else [root]
+
+    def _name(self) -> str:
+        parts = self.rng.randint(2, 3)
+        return "".join(self.rng.choice(SYLLABLES) for _ in range(parts)).capitalize()
+
+    def _entity(
+        self, qid: str, kind: str, name: str, sitelinks: int, **more: Any
+    ) -> dict[str, Any]:
+        rng = self.rng
+        cls = more.pop("cls", None) or rng.choice(self.classes[kind])
+        country = more.pop("country", None) or rng.choice(COUNTRIES)
+        claims: dict[str, list[dict[str, Any]]] = {"P31": [statement(qid, "P31", cls)]}
+        if kind != "offtopic":
+            claims["P17"] = [statement(qid, "P17", country)]
+        if kind in ("settlement", "region"):
+            claims["P1082"] = population_claims(qid, more.pop("population", rng.randint(50, 9000)))
+            coords = {"latitude": rng.uniform(-60, 70), "longitude": rng.uniform(-180, 180)}
+            claims["P625"] = [
+                statement(qid, "P625", ("globecoordinate", "globe-coordinate", coords))
+            ]
+        labels = {lang: name for lang in LANGS[: 2 + min(10, sitelinks // 3)]}
+        aliases = more.pop("aliases", None)
+        what = "country" if cls == "Q6256" else kind
+        return item(
+            qid,
+            labels,
+            descriptions={"en": f"{what} in {country}", "nl": f"{what} in {country}"},
+            aliases=aliases,
+            claims=claims,
+            sitelinks=sitelinks,
+        )
+
+    def _prominent(self) -> Iterator[dict[str, Any]]:
+        """The KB's own entities under their real QIDs, and their namesakes."""
+        rng = self.rng
+        for ent in self.seed_entities:
+            kind = {"PER": "person", "ORG": "organisation"}.get(ent["type"], "settlement")
+            is_country = ent["country"] == ent["qid"]
+            extra: dict[str, Any] = {"cls": "Q6256"} if is_country else {}
+            if kind == "settlement":  # inverse of prominence.prior_from_population
+                extra["population"] = int(10 ** (2 + 5.5 * ent["prior"]))
+            sitelinks = sitelinks_for_prior(ent["prior"])
+            label = ent["label_en"] or ent["label_nl"]
+            yield self._entity(
+                ent["qid"], kind, label, sitelinks, country=ent["country"], **extra
+            ) | {
+                "labels": {
+                    "nl": {"language": "nl", "value": ent["label_nl"] or ent["label_en"]},
+                    "en": {"language": "en", "value": ent["label_en"] or ent["label_nl"]},
+                }
+            }
+            if ent["prior"] < 0.5 or (is_country and rng.random() < 0.7):
+                continue
+            name = ent["label_nl"] or ent["label_en"]
+            for _ in range(1 if is_country else rng.randint(1, 6)):  # namesakes
+                if kind == "person":
+                    surname = name.split()[-1]
+                    same = rng.random() < 0.2
+                    label = name if same else f"{rng.choice(FIRST_NAMES)} {surname}"
+                    yield self._entity(self._qid(), "person", label, rng.randint(0, 15))
+                else:
+                    nkind = rng.choice(("settlement", "settlement", "company", "club"))
+                    label = name if nkind == "settlement" else f"{name} {rng.choice(('BV', 'FC'))}"
+                    if rng.random() < 0.3:
+                        label = name  # a company or club under the bare city name
+                    yield self._entity(self._qid(), nkind, label, rng.randint(0, 8))
+
+    def _ordinary_words(self) -> Iterator[dict[str, Any]]:
+        for word in self.common_words:
+            for kind in ("company", "settlement", "organisation"):
+                yield self._entity(self._qid(), kind, word.capitalize(), self.rng.randint(0, 4))
+
+    def _random(self) -> dict[str, Any]:
+        rng = self.rng
+        roll = rng.random()
+        if roll < 0.2:
+            title = " ".join(self._name().lower() for _ in range(6)).capitalize()
+            return self._entity(self._qid(), "offtopic", title, 0)
+        if roll < 0.55:
+            name = f"{rng.choice(FIRST_NAMES)} {self._name()}"
+            extra = {"aliases": {"en": [name.split()[-1]]}} if rng.random() < 0.1 else {}
+            return self._entity(self._qid(), "person", name, int(rng.expovariate(0.3)), **extra)
+        kind = rng.choice(("settlement", "settlement", "region", "company", "organisation", "club"))
+        return self._entity(self._qid(), kind, self._name(), int(rng.expovariate(0.4)))
+
+    def entities(self) -> Iterator[dict[str, Any]]:
+        count = 0
+        for source in (self._class_tree(), self._prominent(), self._ordinary_words()):
+            for ent in source:
+                yield ent
+                count += 1
+        while count < self.size:
+            yield self._random()
+            count += 1
+
+    def write(self, out: Any) -> int:
+        """The dump's bytes to a binary file object; returns the number of entities."""
+        out.write(b"[\n")
+        n = 0
+        for n, ent in enumerate(self.entities(), 1):
+            out.write(orjson.dumps(ent))
+            out.write(b",\n" if n < self.size else b"\n")
+            if n >= self.size:
+                break
+        out.write(b"]\n")
+        return n
