@@ -111,6 +111,10 @@ class ClassTable:
     def is_country(instance_of: Iterable[str]) -> bool:
         return any(qid in _COUNTRY_CLASSES for qid in instance_of)
 
-    def to_rows(self) -> list[tuple[str, str]]:
-        """(class QID, kind) rows, for the KB's `classes` table."""
-        return sorted((qid, kind) for qid, (kind, _rank) in self._kinds.items())
+    def to_rows(self) -> list[tuple[str, str, int]]:
+        """(class QID, kind, rank) rows, for the KB's `classes` table."""
+        return sorted((qid, kind, rank) for qid, (kind, rank) in self._kinds.items())
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[str, str, int]]) -> ClassTable:
+        return cls({qid: (kind, int(rank)) for qid, kind, rank in rows})

@@ -188,6 +188,7 @@ def import_dump(
                     refresh=False,
                 )
         merge_staged(kb, Path(staging).parent.glob(f"{Path(staging).name}.*"))
+        kb.set_classes(table.to_rows())
     finally:
         for part in Path(staging).parent.glob(f"{Path(staging).name}.*"):
             part.unlink(missing_ok=True)

@@ -63,6 +63,7 @@ CREATE TABLE IF NOT EXISTS aliases (
 );
 CREATE INDEX IF NOT EXISTS aliases_qid ON aliases(qid);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS classes (qid TEXT PRIMARY KEY, kind TEXT NOT NULL, rank INTEGER);
 """
 
 
@@ -340,6 +341,17 @@ class KnowledgeBase:
             self._conn.executemany(ADD_ALIAS_SQL, rows)
             self._conn.commit()
         return len(rows)
+
+    def set_classes(self, rows: Iterable[tuple[str, str, int]]) -> None:
+        """The news class tree a dump build used (`dump_classes.ClassTable.to_rows`)."""
+        with self._lock:
+            self._conn.execute("DELETE FROM classes")
+            self._conn.executemany("INSERT INTO classes VALUES (?, ?, ?)", rows)
+            self._conn.commit()
+
+    def classes(self) -> list[tuple[str, str, int]]:
+        with self._lock:
+            return self._conn.execute("SELECT qid, kind, rank FROM classes").fetchall()
 
     def set_meta(self, values: dict[str, str]) -> None:
         with self._lock:

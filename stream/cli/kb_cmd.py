@@ -69,6 +69,15 @@ def build(
         int | None,
         typer.Option("--workers", min=1, help="Parsing processes (default: one per core)."),
     ] = None,
+    classes_from: Annotated[
+        Path | None,
+        typer.Option(
+            "--classes-from",
+            exists=True,
+            dir_okay=False,
+            help="Reuse the class tree of a KB built from an earlier dump (skips the first pass).",
+        ),
+    ] = None,
     min_sitelinks: Annotated[
         int,
         typer.Option(
@@ -100,8 +109,22 @@ def build(
             write_seed(version.kb)
             parts.append("seed")
         if from_dump is not None:
+            classes = None
+            if classes_from is not None:
+                from nieuwsstroom.linkers.dump_classes import ClassTable
+                from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
+
+                with KnowledgeBase(classes_from) as earlier:
+                    classes = ClassTable.from_rows(earlier.classes())
+                if not len(classes):
+                    raise CliError(f"{classes_from} holds no class tree (not built from a dump)")
             summary = import_dump(
-                version.kb, from_dump, workers=workers, min_sitelinks=min_sitelinks, limit=limit
+                version.kb,
+                from_dump,
+                classes,
+                workers=workers,
+                min_sitelinks=min_sitelinks,
+                limit=limit,
             )
             typer.echo(
                 f"dump: {summary.lines} entities read, {summary.entities} kept, "

@@ -151,6 +151,10 @@ def test_kb_build_twice_swaps_versions_and_kb_index_restores_a_copy(env, tmp_pat
         result = runner.invoke(app, ["kb", "build", "--from-dump", dump, "--out", str(out)])
         assert result.exit_code == 0, result.output
     assert out.is_symlink() and len(list(tmp_path.glob("kb.sqlite.*.db"))) == 2
+    again = tmp_path / "again.sqlite"
+    args = ["kb", "build", "--from-dump", dump, "--out", str(again), "--classes-from", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0 and "4 entities" in result.output, result.output
     copy = tmp_path / "copy.sqlite"
     shutil.copyfile(out, copy)
     result = runner.invoke(app, ["kb", "index", "--kb", str(copy)])
