@@ -69,7 +69,7 @@ def _synthetic_kb(target: Path, n_entities: int) -> Path:
     with new_version(target) as version:
         version.bulk_mode()
         version.kb.upsert_entities(
-            EntityRecord(f"Q{i}", "LOC", f"Plaats{i}", f"Place{i}", prior=0.1)
+            EntityRecord(f"Q{i}", "LOC", f"Plaats{i}", f"Place{i}", prior=0.9, kind="settlement")
             for i in range(1, n_entities + 1)
         )
         version.kb.add_aliases(
@@ -118,7 +118,9 @@ def test_aliases_added_after_the_build_reach_the_matcher(tmp_path):
     doc = Document("", "Een storm trof Nieuwdorp en Plaats7.")
     assert [e.qid for e in linker.link(doc) if e.qid] == ["Q7"]
     with KnowledgeBase(path) as writer:  # what the name learner and `kb refresh` do
-        writer.upsert_entities([EntityRecord("Q900", "LOC", "Nieuwdorp", "Nieuwdorp", prior=0.5)])
+        writer.upsert_entities(
+            [EntityRecord("Q900", "LOC", "Nieuwdorp", "Nieuwdorp", prior=0.9, kind="settlement")]
+        )
         writer.add_aliases([AliasRecord("Nieuwdorp", "Q900", "nl", "online learning", 1.0)])
         writer.finish_build("synthetic + online learning")
     assert linker.reload_if_changed(force=True)
@@ -134,7 +136,7 @@ def test_a_reader_keeps_its_version_through_swaps_and_pruning(tmp_path):
     first = build_linker(target)
     old_file = target.resolve()
     with new_version(target) as version:
-        version.kb.upsert_entities([EntityRecord("Q77", "LOC", "Anderstad", "Otherton", prior=0.5)])
+        version.kb.upsert_entities([EntityRecord("Q77", "LOC", "Anderstad", "Otherton", prior=0.9)])
         version.kb.add_aliases([AliasRecord("Anderstad", "Q77", "nl", "test", 1.0)])
         version.commit("second", WORDS)
     _synthetic_kb(target, 3)  # a third version: the first is pruned from disk
