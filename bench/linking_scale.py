@@ -11,7 +11,10 @@ off-topic items, a subclass tree), cached in the work dir (default
 
 - builds it with `nieuwsstroom kb build --from-dump DUMP --seed --out KB` and,
   on the same dump, with the old single-process builder (`scale_kit/old_builder.py`,
-  the git history's algorithm): `build_entities_per_s` of both and their ratio;
+  the git history's algorithm, which keeps only direct instances of 15 classes):
+  `build_entities_per_s` (dump entities read per second) of both and their ratio,
+  and the entities each kept per second; `--single-process` also times
+  `kb build --workers 1` (the same work in one parsing process);
 - `kb_mb` (SQLite file + alias index);
 - in a fresh process per design, pinned to one core: `startup_s`, `rss_mb`,
   `articles_per_s` for the memory-mapped index (ours), and with
@@ -22,7 +25,9 @@ off-topic items, a subclass tree), cached in the work dir (default
 
 The machine is shared: wall-clock rates move with other load, so the probe also
 prints `articles_per_cpu_s` (articles per CPU second of the worker), and the
-builders' CPU seconds. The last line is `scale_ok=<bool>` for the 1M goals.
+builders' CPU seconds (`build_entities_per_cpu_s`: entities per CPU second summed
+over the build's processes; parallelism shows in the wall rate only). The last
+line is `scale_ok=<bool>` for the 1M goals.
 """
 
 from __future__ import annotations
@@ -156,19 +161,30 @@ def run_size(size: int, args: argparse.Namespace, seed: Path) -> dict[str, objec
     row: dict[str, object] = {"size": size, "dump_gb": round(dump.stat().st_size / 1e9, 2)}
     new = new_build(dump, kb, work, args.workers)
     row["build_entities_per_s"] = round(new["lines"] / new["seconds"])
+    row["build_entities_per_cpu_s"] = round(new["lines"] / new["cpu"])
     row["build_cpu_s"] = round(new["cpu"], 1)
     row["kept"] = new["kept"]
+    row["build_kept_per_s"] = round(new["kept"] / new["seconds"])
     print(f"  kb build: {new}", flush=True)
+    if args.single_process:
+        single = new_build(dump, work / f"kb-{size}-single.sqlite", work, 1)
+        row["single_process_build_entities_per_s"] = round(single["lines"] / single["seconds"])
+        row["parallel_vs_single_process"] = round(single["seconds"] / new["seconds"], 2)
+        print(f"  kb build --workers 1: {single}", flush=True)
+        for path in work.glob(f"kb-{size}-single.sqlite*"):
+            path.unlink()
     if not args.skip_old_builder:
         old_kb = work / f"old-{size}.sqlite"
         old_kb.unlink(missing_ok=True)
         cpu0 = _cpu_self()
-        old = old_build(dump, old_kb, seed.resolve())
+        old = old_build(dump, old_kb)
         old["cpu"] = _cpu_self() - cpu0
         old_kb.unlink(missing_ok=True)
         row["old_build_entities_per_s"] = round(old["lines"] / old["seconds"])
+        row["old_build_entities_per_cpu_s"] = round(old["lines"] / old["cpu"])
         row["old_build_cpu_s"] = round(old["cpu"], 1)
         row["old_kept"] = old["kept"]
+        row["old_build_kept_per_s"] = round(old["kept"] / old["seconds"])
         row["build_ratio"] = round(
             row["build_entities_per_s"] / row["old_build_entities_per_s"],
             2,  # type: ignore[operator]
@@ -205,6 +221,11 @@ def main() -> None:
     )
     parser.add_argument("--workers", type=int, help="kb build --workers (default: all cores)")
     parser.add_argument("--skip-old-builder", action="store_true")
+    parser.add_argument(
+        "--single-process",
+        action="store_true",
+        help="Also build with --workers 1 (same work, one parsing process).",
+    )
     parser.add_argument(
         "--alternatives", action="store_true", help="Also probe the automaton and n-gram designs."
     )
