@@ -38,15 +38,27 @@ def _value(claim: Mapping[str, Any]) -> Any:
 
 
 def claim_ids(data: Mapping[str, Any], prop: str) -> list[str]:
-    """Item QIDs a property points to, preferred statements first."""
-    out = []
-    for claim in _statements(data, prop):
-        value = _value(claim)
-        if isinstance(value, dict) and isinstance(value.get("id"), str):
-            out.append(value["id"])
-        elif isinstance(value, dict) and "numeric-id" in value:
-            out.append(f"Q{value['numeric-id']}")
-    return out
+    """Item QIDs a property points to, preferred statements first (deprecated ones dropped)."""
+    claims = (data.get("claims") or {}).get(prop)
+    if not claims:
+        return []
+    preferred: list[str] = []
+    normal: list[str] = []
+    for claim in claims:
+        rank = claim.get("rank", "normal")
+        if rank == "deprecated":
+            continue
+        try:
+            value = claim["mainsnak"]["datavalue"]["value"]
+        except (KeyError, TypeError):
+            continue  # "somevalue"/"novalue" snaks carry no datavalue
+        qid = value.get("id") if isinstance(value, dict) else None
+        if not isinstance(qid, str):
+            if not isinstance(value, dict) or "numeric-id" not in value:
+                continue
+            qid = f"Q{value['numeric-id']}"
+        (preferred if rank == "preferred" else normal).append(qid)
+    return preferred + normal if preferred else normal
 
 
 def population(data: Mapping[str, Any]) -> int:
