@@ -2,7 +2,8 @@
 
 One parser for every source of entity JSON, so the dump build and the online
 refresh store exactly the same fields: type and kind from the class tree
-(`dump_classes`), country (P17, an item that is a country is its own), population
+(`dump_classes`), country (P17; an item that is a country is its own; a person's
+citizenship is not used), population
 (P1082), sitelinks, and a prior on the one scale every source shares
 (`prominence`).
 """
@@ -114,7 +115,9 @@ def entity_from_json(
     if ClassTable.is_country(instance_of):
         country: str | None = qid
     else:
-        country = (claim_ids(data, "P17") or claim_ids(data, "P27") or [None])[0]
+        # P17 only (kb_fields.md): a person's citizenship (P27) is not where the news
+        # about them happens, and the disambiguator holds a foreign country against them.
+        country = (claim_ids(data, "P17") or [None])[0]
     record = EntityRecord(
         qid=qid,
         type=etype,
