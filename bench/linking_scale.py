@@ -20,8 +20,8 @@ off-topic items, a subclass tree), cached in the work dir (default
   `articles_per_s` for the memory-mapped index (ours), and with
   `--alternatives` the in-RAM Aho-Corasick automaton (the old matcher) and an
   SQLite n-gram lookup;
-- precision/recall on the labelled texts (tests/linkers/data/labelled/*.jsonl),
-  seed-only KB and seed + dump KB.
+- precision/recall on the labelled texts (tests/linkers/data/labelled/*.jsonl,
+  scored by `linkers.evaluation`), seed-only KB and seed + dump KB.
 
 The machine is shared: wall-clock rates move with other load, so the probe also
 prints `articles_per_cpu_s` (articles per CPU second of the worker), and the
@@ -136,21 +136,22 @@ def probe(kb: Path, mode: str, seconds: float) -> dict[str, float]:
 
 
 def quality(kb: Path) -> tuple[float, float]:
-    """Document-level precision and recall of linked QIDs on the labelled texts."""
-    from nieuwsstroom.linkers import Document, build_linker
+    """Document-level precision and recall of linked QIDs on all labelled texts
+    (`linkers.evaluation`, dev and test parts summed; the test part alone is printed)."""
+    from nieuwsstroom.linkers import build_linker
+    from nieuwsstroom.linkers.evaluation import Scores, load_labelled, score_document
 
     linker = build_linker(kb)
-    tp = fp = fn = 0
+    total = Scores()
     for path in sorted(LABELLED.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            rec = json.loads(line)
-            gold = {g["qid"] for g in rec.get("gold", []) if g.get("qid")}
-            pred = {e.qid for e in linker.link(Document(rec["title"], rec["body"])) if e.qid}
-            tp, fp, fn = tp + len(pred & gold), fp + len(pred - gold), fn + len(gold - pred)
+        part = Scores()
+        for item in load_labelled(path):
+            entities = linker.link(item.doc)
+            score_document(item, entities, part)
+            score_document(item, entities, total)
+        print(f"  {kb.name} {path.stem}: {part.line()}", flush=True)
     linker.kb.close()
-    return tp / max(1, tp + fp), tp / max(1, tp + fn)
+    return total.precision, total.recall
 
 
 def run_size(size: int, args: argparse.Namespace, seed: Path) -> dict[str, object]:

@@ -61,8 +61,10 @@ def _index_base(db_path: Path, build_id: str) -> Path:
 
 
 def write_index(kb: KnowledgeBase, build_id: str, common_words: frozenset[str]) -> Path:
-    """Write the alias index of every alias in `kb` and record it in `meta`."""
+    """Write the alias index of every alias in `kb`, record it in `meta`, and delete the
+    index it replaces (a worker that mapped the old files keeps reading them)."""
     real = Path(os.path.realpath(kb.path))
+    previous = kb.meta().get("alias_index")
     base = _index_base(real, build_id)
     max_id = kb.max_alias_id()
     keys = write_alias_index(kb.alias_index_rows(max_id), base, build_id, skip=common_words)
@@ -74,6 +76,9 @@ def write_index(kb: KnowledgeBase, build_id: str, common_words: frozenset[str]) 
             "alias_index_keys": str(keys),
         }
     )
+    if previous and previous != base.name:
+        for path in index_paths(real.parent / previous):
+            path.unlink(missing_ok=True)
     return base
 
 
