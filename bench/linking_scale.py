@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 from bench.scale_kit.old_builder import old_build  # noqa: E402
 from bench.scale_kit.wikidata_gen import DumpGenerator  # noqa: E402
 
-GEN_VERSION = "3"
+GEN_VERSION = "4"
 LABELLED = ROOT / "tests" / "linkers" / "data" / "labelled"
 
 
@@ -81,7 +81,8 @@ def make_dump(work: Path, size: int, seed: Path) -> Path:
     entities = [
         dict(r)
         for r in conn.execute(
-            "SELECT qid, type, label_nl, label_en, prior, country FROM entities ORDER BY qid"
+            "SELECT qid, type, label_nl, label_en, description_nl, description_en, prior, "
+            "country, population, kind FROM entities ORDER BY qid"
         )
     ]
     conn.close()

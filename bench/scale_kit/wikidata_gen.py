@@ -106,6 +106,22 @@ OFF_TOPIC = ("Q13442814", "Q16521", "Q4167836", "Q482994", "Q7187")  # article, 
 COUNTRIES = ("Q55", "Q31", "Q183", "Q142", "Q30", "Q145", "Q29", "Q38", "Q159", "Q212", "Q36")
 
 
+# The seed's kind -> the generator's class family; 'other' (languages, ...) is not a news
+# class, so the dump build leaves those seed entities as they are.
+_GEN_KIND = {
+    "country": "region",
+    "region": "region",
+    "settlement": "settlement",
+    "place": "place",
+    "person": "person",
+    "party": "party",
+    "company": "company",
+    "organisation": "organisation",
+    "other": "offtopic",
+}
+_TYPE_KIND = {"PER": "person", "ORG": "organisation", "LOC": "place"}
+
+
 def _crc(*parts: Any) -> int:
     return zlib.crc32(repr(parts).encode())
 
@@ -285,25 +301,32 @@ class DumpGenerator:
         """The KB's own entities under their real QIDs, and their namesakes."""
         rng = self.rng
         for ent in self.seed_entities:
-            kind = {"PER": "person", "ORG": "organisation"}.get(ent["type"], "settlement")
-            is_country = ent["country"] == ent["qid"]
+            is_country = ent["country"] == ent["qid"] or ent.get("kind") == "country"
+            kind = _GEN_KIND.get(ent.get("kind") or "", "") or _TYPE_KIND.get(ent["type"], "place")
             extra: dict[str, Any] = {"cls": "Q6256"} if is_country else {}
-            if kind == "settlement":  # inverse of prominence.prior_from_population
-                extra["population"] = int(10 ** (2 + 5.5 * ent["prior"]))
+            if kind in ("settlement", "region"):  # inverse of prominence.prior_from_population
+                extra["population"] = ent.get("population") or int(10 ** (2 + 5.5 * ent["prior"]))
             sitelinks = sitelinks_for_prior(ent["prior"])
             label = ent["label_en"] or ent["label_nl"]
-            yield self._entity(
+            record = self._entity(
                 ent["qid"], kind, label, sitelinks, country=ent["country"], **extra
-            ) | {
-                "labels": {
-                    "nl": {"language": "nl", "value": ent["label_nl"] or ent["label_en"]},
-                    "en": {"language": "en", "value": ent["label_en"] or ent["label_nl"]},
-                }
+            )
+            record["labels"] = {
+                "nl": {"language": "nl", "value": ent["label_nl"] or ent["label_en"]},
+                "en": {"language": "en", "value": ent["label_en"] or ent["label_nl"]},
             }
+            descriptions = {
+                lang: {"language": lang, "value": ent.get(f"description_{lang}") or ""}
+                for lang in ("nl", "en")
+            }
+            record["descriptions"] = {k: v for k, v in descriptions.items() if v["value"]}
+            yield record
             if ent["prior"] < 0.5 or (is_country and rng.random() < 0.7):
                 continue
             name = ent["label_nl"] or ent["label_en"]
             for _ in range(1 if is_country else rng.randint(1, 6)):  # namesakes
+                if kind == "offtopic":
+                    break
                 if kind == "person":
                     surname = name.split()[-1]
                     same = rng.random() < 0.2
