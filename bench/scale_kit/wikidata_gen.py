@@ -80,28 +80,40 @@ FIRST_NAMES = [
     "Angela",
     "Olga",
 ]
-SYLLABLES = [
-    "ber",
-    "dam",
-    "hol",
-    "ven",
-    "wijk",
-    "ster",
-    "lo",
-    "ma",
-    "ri",
-    "ka",
-    "to",
-    "ne",
-    "sa",
-    "vel",
-    "burg",
-    "heim",
-    "ton",
-    "ford",
-    "lin",
-    "dor",
+# Onsets x vowels x codas: ~5,000 syllables, so names are as varied as real ones (millions
+# of distinct aliases at a few million entities) while some still collide.
+_ONSETS = [
+    "b",
+    "br",
+    "d",
+    "dr",
+    "f",
+    "g",
+    "gr",
+    "h",
+    "j",
+    "k",
+    "kl",
+    "kr",
+    "l",
+    "m",
+    "n",
+    "p",
+    "pr",
+    "r",
+    "s",
+    "sch",
+    "sl",
+    "st",
+    "t",
+    "tr",
+    "v",
+    "w",
+    "z",
 ]
+_VOWELS = ["a", "e", "i", "o", "u", "aa", "ee", "oo", "ie", "oe", "ui", "ei", "au", "ou"]
+_CODAS = ["", "n", "r", "l", "s", "k", "m", "rd", "nd", "ng", "st", "lt"]
+SYLLABLES = [o + v + c for o in _ONSETS for v in _VOWELS for c in _CODAS]
 OFF_TOPIC = ("Q13442814", "Q16521", "Q4167836", "Q482994", "Q7187")  # article, taxon, ...
 COUNTRIES = ("Q55", "Q31", "Q183", "Q142", "Q30", "Q145", "Q29", "Q38", "Q159", "Q212", "Q36")
 
@@ -267,7 +279,7 @@ class DumpGenerator:
             self.classes[kind] = leaves if kind != "person" else [root]
 
     def _name(self) -> str:
-        parts = self.rng.randint(2, 3)
+        parts = self.rng.choice((1, 2, 2, 2, 3))
         return "".join(self.rng.choice(SYLLABLES) for _ in range(parts)).capitalize()
 
     def _entity(
