@@ -195,10 +195,10 @@ def test_foreign_and_old_files_are_one_clear_line(tmp_path):
             "CREATE TABLE entities (qid TEXT); CREATE TABLE aliases (alias TEXT);"
             "INSERT INTO meta VALUES ('schema_version', '1');"
         )
-    with pytest.raises(KnowledgeBaseError, match="of schema '1'; this version reads schema"):
+    with pytest.raises(KnowledgeBaseError, match="has schema '1', this nieuwsstroom reads '3'"):
         build_linker(old)
 
     text = tmp_path / "notes.sqlite"
     text.write_text("hello " * 200)
-    with pytest.raises(KnowledgeBaseError, match="not a readable SQLite file"):
+    with pytest.raises(KnowledgeBaseError, match="it is a text file, not SQLite"):
         KnowledgeBase(text)

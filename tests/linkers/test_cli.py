@@ -136,9 +136,9 @@ def test_a_foreign_kb_file_is_one_clear_line(env, tmp_path, monkeypatch):
         assert result.exit_code == 2
         lines = [line for line in result.output.splitlines() if line.strip()]
         assert lines == [
-            f"error: {foreign} is an SQLite file of another program (tables: songs), not a "
-            "nieuwsstroom knowledge base; rebuild it with `nieuwsstroom kb build "
-            "[--from-dump FILE] [--seed] --out PATH`"
+            f"error: {foreign} is not a nieuwsstroom knowledge base: it is the SQLite database "
+            "of another program (tables: songs). Build one with `nieuwsstroom kb build --seed "
+            "--out FILE` and point --kb or NIEUWSSTROOM_KB_PATH at it"
         ]
 
 
