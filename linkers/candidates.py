@@ -32,7 +32,9 @@ class KBCandidates:
 
     def candidates(self, alias_norms: Iterable[str]) -> dict[str, list[Candidate]]:
         """Candidates per normalised alias, most plausible (weight x prior) first."""
-        by_norm = self.kb.lookup_norms(alias_norms)
+        # At most one row per (alias, QID, language): 3 rows per wanted candidate are enough
+        # to hold the top `max_candidates` QIDs, however many namesakes a dump adds.
+        by_norm = self.kb.lookup_norms(alias_norms, limit_per_norm=3 * self.max_candidates)
         entities = self.kb.entities(a.qid for recs in by_norm.values() for a in recs)
         out: dict[str, list[Candidate]] = {}
         for norm, records in by_norm.items():

@@ -424,19 +424,37 @@ class KnowledgeBase:
             ).fetchall()
         return [AliasRecord(*row) for row in rows]
 
-    def lookup_norms(self, norms: Iterable[str]) -> dict[str, list[AliasRecord]]:
-        """Batch form of `lookup` for already-normalised keys (one query per 500 keys)."""
+    def lookup_norms(
+        self, norms: Iterable[str], limit_per_norm: int | None = None
+    ) -> dict[str, list[AliasRecord]]:
+        """Batch form of `lookup` for already-normalised keys (one query per 500 keys).
+
+        `limit_per_norm`: only the rows most likely meant, by weight x (0.5 + prior)
+        (the order `candidates.KBCandidates` ranks by), so a name that thousands of
+        dump items share costs the same as one that ten share.
+        """
         wanted = sorted(set(norms))
         out: dict[str, list[AliasRecord]] = {}
+        if limit_per_norm is None:
+            sql = (
+                "SELECT alias_norm, alias, qid, lang, source, weight FROM aliases "
+                "WHERE alias_norm IN ({marks}) ORDER BY weight DESC, qid"
+            )
+        else:
+            sql = (
+                "SELECT alias_norm, alias, qid, lang, source, weight FROM ("
+                " SELECT a.alias_norm, a.alias, a.qid, a.lang, a.source, a.weight,"
+                "  ROW_NUMBER() OVER (PARTITION BY a.alias_norm"
+                "   ORDER BY a.weight * (0.5 + e.prior) DESC, a.qid) AS place"
+                " FROM aliases a JOIN entities e ON e.qid = a.qid"
+                " WHERE a.alias_norm IN ({marks}))"
+                f" WHERE place <= {int(limit_per_norm)} ORDER BY weight DESC, qid"
+            )
         with self._lock:
             for i in range(0, len(wanted), 500):
                 chunk = wanted[i : i + 500]
-                marks = ",".join("?" * len(chunk))
-                for row in self._conn.execute(
-                    "SELECT alias_norm, alias, qid, lang, source, weight FROM aliases "
-                    f"WHERE alias_norm IN ({marks}) ORDER BY weight DESC, qid",
-                    chunk,
-                ):
+                query = sql.format(marks=",".join("?" * len(chunk)))
+                for row in self._conn.execute(query, chunk):
                     out.setdefault(row[0], []).append(AliasRecord(*row[1:]))
         return out
 
