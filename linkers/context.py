@@ -131,32 +131,37 @@ class ContextReader:
         """A title, role, organisation or place word before the name (same clause)."""
         if not tokens:
             return None
-        last = fold(tokens[-1])
+        words = [fold(t) for t in tokens[-7:]]
+        last = words[-1]
         if last in cw.LOC_PREPOSITIONS:
             return Cue("LOC", None, 2, f"'{last}' before it")
-        if last == "van":  # "gouverneur Gavin Newsom van Californië": not the governor
-            return None
-        if last == "het" and len(tokens) >= 2 and fold(tokens[-2]) in ("in", "uit", "naar"):
-            return Cue(None, "language", 1, f"'{fold(tokens[-2])} het' before it")
-        if last == "de" and len(tokens) >= 2 and fold(tokens[-2]) in cw.LOC_PREPOSITIONS:
+        if last == "het" and len(words) >= 2 and words[-2] in ("in", "uit", "naar"):
+            return Cue(None, "language", 1, f"'{words[-2]} het' before it")
+        if last == "de" and len(words) >= 2 and words[-2] in cw.LOC_PREPOSITIONS:
             # "in de Randstad" is mostly a place, but "in de Tweede Kamer" is not: a hint only.
-            return Cue("LOC", None, 1, f"'{fold(tokens[-2])} de' before it")
+            return Cue("LOC", None, 1, f"'{words[-2]} de' before it")
+        if last in cw.DETERMINERS or last == "van":
+            # The name has its own article or is a complement: "staat de PVV op kop",
+            # "lijsttrekker van het CDA", "gouverneur Gavin Newsom van Californië".
+            return None
         # Look back over the name's run-up: "minister van Financiën Eelco Heinen",
-        # "de Belgische provincie Luxemburg", "de 19-jarige Adam", "supermarkt van Dirk".
-        run_up = tokens[-6:]
+        # "de Belgische provincie Luxemburg", "de 19-jarige Adam", "supermarktketen Dirk".
+        run_up, words = tokens[-6:], words[-6:]
         for i in range(len(run_up) - 1, -1, -1):
-            token, word = run_up[i], fold(run_up[i])
+            token, word = run_up[i], words[i]
             if word == "van" and i > 0 and run_up[i - 1][:1].isupper():
                 return None  # "viroloog Marion Koopmans van het Erasmus MC": not the virologist
             if word in cw.PLACE_KIND_WORDS:
-                return Cue("LOC", cw.PLACE_KIND_WORDS[word], 2, f"'{word}' before it")
-            if word in cw.ORG_WORDS:
-                return Cue("ORG", None, 2, f"'{word}' before it")
-            if word in cw.PER_TITLES:
-                return Cue("PER", None, 2, f"'{word}' before it")
-            if word.endswith(cw.ORG_WORD_SUFFIXES):
-                return Cue("ORG", None, 2, f"'{word}' before it")
-            if word.endswith(cw.PER_TITLE_SUFFIXES):
+                before = words[i - 1] if i > 0 else ""
+                if word not in cw.NOUN_NEEDS_DETERMINER or (
+                    before in cw.DETERMINERS or (before.endswith("e") and before.isalpha())
+                ):
+                    return Cue("LOC", cw.PLACE_KIND_WORDS[word], 2, f"'{word}' before it")
+                return None  # "staat" the verb: "Volgens de peiling staat Wilders ..."
+            kind = cw.org_kind(word)
+            if kind is not None:
+                return Cue("ORG", kind or None, 2, f"'{word}' before it")
+            if word in cw.PER_TITLES or word.endswith(cw.PER_TITLE_SUFFIXES):
                 return Cue("PER", None, 2, f"'{word}' before it")
             if not (word in cw.RUN_UP_WORDS or word.isdigit() or token[:1].isupper()):
                 return None
