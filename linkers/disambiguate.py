@@ -156,12 +156,12 @@ class ContextDisambiguator:
         """What the article says about one alias; countries named only by itself do not count."""
         span_cues = [cues.get(s, NO_CUE) for s in spans]
         cue = max(span_cues, key=lambda c: (c.strength, c.kind is not None))
-        if cue.strength >= 2 and cue.type != "PER" and len(span_cues) > 1:
-            if any(c.strength < 2 or c.type != cue.type for c in span_cues):
-                # "de haven van Rotterdam ... Havenbedrijf Rotterdam": mixed evidence is a
-                # hint, not a veto for every mention of the alias. (A person stays a person:
-                # an age or title once makes "Milan" a man in the whole article.)
-                cue = Cue(cue.type, cue.kind, 1, cue.why + " (one of several mentions)")
+        mixed = any(c.strength < 2 or c.type != cue.type for c in span_cues)
+        if cue.strength >= 2 and cue.type != "PER" and mixed:
+            # "de haven van Rotterdam ... Havenbedrijf Rotterdam": mixed evidence is a
+            # hint, not a veto for every mention of the alias. (A person stays a person:
+            # an age or title once makes "Milan" a man in the whole article.)
+            cue = Cue(cue.type, cue.kind, 1, cue.why + " (one of several mentions)")
         return Evidence(
             surface=spans[0].text,
             cue=cue,
@@ -178,9 +178,7 @@ class ContextDisambiguator:
         """Each candidate with its veto (or None) and feature vector (what `decide_one` scores)."""
         vetoes = [veto(c, ev) or kind_veto(c, cands, ev.cue, ev.mate_kinds) for c in cands]
         # The rival is the strongest candidate the context has not ruled out.
-        strengths = [
-            (rival_strength(c, ev), i) for i, c in enumerate(cands) if vetoes[i] is None
-        ]
+        strengths = [(rival_strength(c, ev), i) for i, c in enumerate(cands) if vetoes[i] is None]
         strengths.sort(reverse=True)
         first = strengths[0] if strengths else (0.0, -1)
         second = strengths[1][0] if len(strengths) > 1 else 0.0

@@ -13,9 +13,9 @@ The features are few and each says one thing a reader would weigh:
   never how many rivals there are: a million villages must not dilute a capital;
 - what kind of thing it is (`organisation`: a company's, body's or party's name is
   rarely anything else; a place name often is another place);
-- how specific the alias is (`alias_weight` from the knowledge base, `label`: it
-  is the entity's own name, not one of its aliases, `multi_word`, and `fragment`: the alias names only part of the entity's name, "Tata" for
-  Tata Motors, "Columbia" for Columbia Sportswear);
+- how specific the alias is (`alias_weight` from the knowledge base; `label`: it
+  is the entity's own name, not one of its aliases; `multi_word`; `fragment`: it
+  names only part of the entity's name, "Tata" for Tata Motors);
 - whether the context agrees on the type and kind (a title, a place preposition,
   "supermarkt", "universiteit", or the kind of the names it is listed with);
 - whether the article places the entity: its country is named, it is a home
@@ -64,10 +64,9 @@ _PLACED_KINDS = (prominence.PLACE_KINDS - {"country"}) | {"party"}
 #: a place name often is (villages share names): the base rates differ.
 _BODY_KINDS = frozenset({"company", "organisation", "party"})
 #: Words a name may carry beside its core without being another entity ("Adidas AG").
-_LEGAL_FORMS = frozenset(
-    "ag nv n.v. bv b.v. sa s.a. se plc ltd ltd. limited inc inc. corp corp. corporation "
-    "company co co. group groep gmbh holding holdings llc spa s.p.a. ab asa oyj".split()
-)
+_LEGAL_TEXT = """ag nv n.v. bv b.v. sa s.a. se plc ltd ltd. limited inc inc. corp corp. corporation
+    company co co. group groep gmbh holding holdings llc spa s.p.a. ab asa oyj"""
+_LEGAL_FORMS = frozenset(_LEGAL_TEXT.split())
 #: Kinds a context word names -> entity kinds it agrees with (+1); other known kinds -1.
 _KIND_AGREES = {
     "company": frozenset({"company"}),
