@@ -22,14 +22,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from nieuwsstroom.linkers import cue_words as cw
 from nieuwsstroom.linkers.normalize import fold
 from nieuwsstroom.linkers.spans import Span
-from nieuwsstroom.linkers.unknown_names import is_lead_word
-
-GIVEN_NAMES_FILE = Path(__file__).parent / "data" / "nl_given_names.txt"
+from nieuwsstroom.linkers.unknown_names import default_given_names, is_lead_word
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+|[^\w\s]")
 _SCORE = re.compile(r"(?<![\d.,-])\d{1,2}-\d{1,2}(?![\d-])")
@@ -50,11 +47,6 @@ class Cue:
 NO_CUE = Cue()
 
 
-def load_given_names(path: Path = GIVEN_NAMES_FILE) -> frozenset[str]:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(fold(ln.strip()) for ln in lines if ln.strip() and not ln.startswith("#"))
-
-
 class ContextReader:
     """Reads cues for the spans of one field; built once, holds only word lists."""
 
@@ -63,7 +55,7 @@ class ContextReader:
         given_names: frozenset[str] | None = None,
         common_words: frozenset[str] = frozenset(),
     ) -> None:
-        self.given_names = load_given_names() if given_names is None else given_names
+        self.given_names = default_given_names() if given_names is None else given_names
         self.common_words = common_words
 
     def is_mention(self, span: Span, text: str) -> bool:

@@ -36,6 +36,7 @@ from nieuwsstroom.linkers.link_score import (
     Evidence,
     LinkScorer,
     features,
+    placement,
     rival_strength,
     veto,
 )
@@ -177,15 +178,14 @@ class ContextDisambiguator:
     ) -> list[tuple[Candidate, str | None, list[float]]]:
         """Each candidate with its veto (or None) and feature vector (what `decide_one` scores)."""
         vetoes = [veto(c, ev) or kind_veto(c, cands, ev.cue, ev.mate_kinds) for c in cands]
-        # The rival is the strongest candidate the context has not ruled out.
-        strengths = [(rival_strength(c, ev), i) for i, c in enumerate(cands) if vetoes[i] is None]
-        strengths.sort(reverse=True)
-        first = strengths[0] if strengths else (0.0, -1)
-        second = strengths[1][0] if len(strengths) > 1 else 0.0
-        return [
-            (cand, vetoes[i], features(cand, second if i == first[1] else first[0], ev))
-            for i, cand in enumerate(cands)
-        ]
+        open_ = [c for c, why in zip(cands, vetoes, strict=True) if why is None]
+        out = []
+        for cand, why in zip(cands, vetoes, strict=True):
+            # The rival is the strongest candidate the context has not ruled out.
+            where = placement(cand, ev)
+            rival = max((rival_strength(c, ev, where) for c in open_ if c is not cand), default=0.0)
+            out.append((cand, why, features(cand, rival, ev)))
+        return out
 
     def decide_one(self, cands: list[Candidate], ev: Evidence) -> Decision:
         if not cands:

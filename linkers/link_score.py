@@ -9,8 +9,10 @@ prints how well the scores are calibrated and cross-validates the threshold.
 The features are few and each says one thing a reader would weigh:
 
 - how prominent the entity is (`prior`, on the one scale of `prominence.py`) and
-  how far it leads the strongest rival the context leaves open (`prior_gap`),
-  never how many rivals there are: a million villages must not dilute a capital;
+  how far it leads the strongest rival the context leaves open (`dominance`, the
+  gap in prior, saturating at `DOMINANT_GAP`), never how many rivals there are: a
+  million villages must not dilute a capital, and a rival far behind is as good as
+  none, so growing the knowledge base with obscure namesakes changes nothing;
 - what kind of thing it is (`organisation`: a company's, body's or party's name is
   rarely anything else; a place name often is another place);
 - how specific the alias is (`alias_weight` from the knowledge base; `label`: it
@@ -42,7 +44,7 @@ WEIGHTS_FILE = Path(__file__).parent / "data" / "link_weights.json"
 FEATURES = (
     "bias",
     "prior",
-    "prior_gap",
+    "dominance",
     "alias_weight",
     "label",
     "organisation",
@@ -57,6 +59,8 @@ FEATURES = (
     "sentence_initial",
     "obscure_acronym",
 )
+#: A lead in prior this large (about five times the sitelinks) is full dominance.
+DOMINANT_GAP = 0.3
 #: Kinds tied to one country: an obscure namesake abroad is suspect. People are not
 #: (foreign leaders are the normal case in news), nor companies (news anywhere).
 _PLACED_KINDS = (prominence.PLACE_KINDS - {"country"}) | {"party"}
@@ -72,7 +76,7 @@ _KIND_AGREES = {
     "company": frozenset({"company"}),
     "organisation": frozenset({"organisation"}),
     "party": frozenset({"party"}),
-    "team": frozenset({"organisation", "company"}),
+    "team": frozenset(),  # a club is an organisation, but so is a transport concession
 }
 
 
@@ -116,13 +120,15 @@ def placement(cand: Candidate, ev: Evidence) -> float:
     return 0.0
 
 
-def rival_strength(cand: Candidate, ev: Evidence) -> float:
+def rival_strength(cand: Candidate, ev: Evidence, against_place: float = -2.0) -> float:
     """How strong a rival `cand` is: its prior, halved for each thing the article says
-    against it (placed elsewhere, a kind the context does not name, only part of its
-    name: "Lidl" for Lidl Bulgaria)."""
+    against it: placed elsewhere (or less well placed than the candidate it rivals,
+    whose placement is `against_place`: a Dutch town's foreign namesake), a kind the
+    context does not name, only part of its name ("Lidl" for Lidl Bulgaria)."""
     entity = cand.entity
+    where = placement(cand, ev)
     against = (
-        (placement(cand, ev) < 0)
+        (where < 0 or where < against_place)
         + (kind_agreement(ev.cue, entity.kind, ev.mate_kinds) < 0)
         + is_fragment(cand.alias, entity.label_en, entity.label_nl)
     )
@@ -157,6 +163,8 @@ def kind_agreement(cue: Cue, kind: str, mate_kinds: frozenset[str]) -> float:
         return 0.0
     if cue.kind:
         agrees = _KIND_AGREES.get(cue.kind)
+        if cue.kind == "team" and kind == "organisation":
+            return 0.0
         if agrees is not None:
             return 1.0 if kind in agrees else -1.0
         return 1.0 if cue.kind == kind else -1.0
@@ -185,7 +193,7 @@ def features(cand: Candidate, rival_prior: float, ev: Evidence) -> list[float]:
     return [
         1.0,
         entity.prior,
-        entity.prior - rival_prior,
+        max(-1.0, min(1.0, (entity.prior - rival_prior) / DOMINANT_GAP)),
         cand.alias_weight,
         1.0 if is_label(cand.alias, entity.label_en, entity.label_nl) else 0.0,
         1.0 if entity.kind in _BODY_KINDS else 0.0,

@@ -15,6 +15,8 @@ The word lists live in `cue_words.py`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
 
 from nieuwsstroom.linkers.cue_words import (
     ADJECTIVE_SUFFIXES,
@@ -28,17 +30,37 @@ from nieuwsstroom.linkers.cue_words import (
     PLACE_KIND_WORDS,
     ROMAN_NUMERALS,
 )
-from nieuwsstroom.linkers.normalize import is_acronym, is_capitalised, normalize_alias
+from nieuwsstroom.linkers.normalize import fold, is_acronym, is_capitalised, normalize_alias
 from nieuwsstroom.linkers.spans import TOKEN, Span, sentence_initial
+
+GIVEN_NAMES_FILE = Path(__file__).parent / "data" / "nl_given_names.txt"
+#: Particles of Romance names that join two capitalised words into one name
+#: ("Tour de France", "Côte d'Azur"): a place alias after them is part of that name.
+_ROMANCE_PARTICLES = frozenset({"de", "du", "des", "la", "le", "del", "della", "di", "da"})
+
+
+def load_given_names(path: Path = GIVEN_NAMES_FILE) -> frozenset[str]:
+    """Folded given names (`data/nl_given_names.txt`)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(fold(ln.strip()) for ln in lines if ln.strip() and not ln.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def default_given_names() -> frozenset[str]:
+    return load_given_names()
 
 
 class UnknownNameFinder:
     """Finds names outside the knowledge base, around the alias spans pass 1 found."""
 
     def __init__(
-        self, common_words: frozenset[str], types_of: Callable[[str], frozenset[str]]
+        self,
+        common_words: frozenset[str],
+        types_of: Callable[[str], frozenset[str]],
+        given_names: frozenset[str] | None = None,
     ) -> None:
         self.common_words = common_words
+        self.given_names = default_given_names() if given_names is None else given_names
         self._types_of = types_of
         """Entity types the knowledge base has under a normalised alias."""
 
@@ -195,21 +217,43 @@ class UnknownNameFinder:
                 and text[tokens[k - 1][1] : tokens[k][0]] == " "
             ):
                 k += 1
+            particles = [t[2] for t in tokens[j:k]]
             if (
                 k > j
-                and len(run) == 1
-                and i not in cover_at
                 and k < len(tokens)
-                and k not in cover_at
                 and is_capitalised(tokens[k][2])
                 and not self._is_ordinary(tokens[k][2])
                 and text[tokens[k - 1][1] : tokens[k][0]] == " "
+                and self._joins(run, particles, k, tokens, cover_at)
             ):
                 run.extend(range(j, k + 1))
                 j = k + 1
                 continue
             break
         return run
+
+    def _joins(
+        self,
+        run: list[int],
+        particles: list[str],
+        k: int,
+        tokens: list[tuple[int, int, str]],
+        cover_at: dict[int, int],
+    ) -> bool:
+        """Do connectors join the run to the capitalised token k into one longer name?
+
+        - "Partij van de Arbeid", "Dirk van der Wal": a one-word start (not a known
+          name, unless it is a given name: a brand may be called Dirk) and an unknown word;
+        - "Tour de France": a Romance particle makes the place part of the name (but
+          "van" does not: "Florence Reuter van Waterloo" is a mayor and a town).
+        """
+        first = fold(tokens[run[0]][2])
+        covered = any(t in cover_at for t in run)
+        if k not in cover_at:
+            return len(run) == 1 and (not covered or first in self.given_names)
+        if covered:
+            return False
+        return len(particles) == 1 and particles[0] in _ROMANCE_PARTICLES
 
     def _is_common(self, word: str) -> bool:
         """An ordinary Dutch word (capitalised at a sentence start or in a heading)."""
