@@ -21,7 +21,9 @@ The word lists are in `cue_words.py`; given names in `data/nl_given_names.txt`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nieuwsstroom.linkers import cue_words as cw
 from nieuwsstroom.linkers.normalize import fold
@@ -32,6 +34,12 @@ _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+|[^\w\s]")
 _SCORE = re.compile(r"(?<![\d.,-])\d{1,2}-\d{1,2}(?![\d-])")
 _AGE_AFTER = re.compile(r"^\s*\((\d{1,3})\)")
 _SENTENCE_BREAK = re.compile(r"[.!?\n]")
+
+
+@lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    """`fold` of one token, cached: the same words recur in every article."""
+    return fold(word)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +92,9 @@ class ContextReader:
     def read_field(self, spans: list[Span], text: str, sports: bool) -> list[Cue]:
         """One cue per span (spans sorted by start); list members share a place cue."""
         cues: list[Cue] = []
+        breaks = [m.start() for m in _SENTENCE_BREAK.finditer(text)] if sports else None
         for i, span in enumerate(spans):
-            cue = self._read(span, text, sports)
+            cue = self._read(span, text, breaks)
             if cue.strength < 2 and i > 0 and cues[i - 1].type == "LOC":
                 gap = text[spans[i - 1].end : span.start]
                 if cues[i - 1].strength == 2 and gap.strip() in (",", "en", "of", ", en"):
@@ -93,7 +102,8 @@ class ContextReader:
             cues.append(cue)
         return cues
 
-    def _read(self, span: Span, text: str, sports: bool) -> Cue:
+    def _read(self, span: Span, text: str, breaks: list[int] | None) -> Cue:
+        """The cue of one span; `breaks` are the field's sentence ends in a sports text."""
         before = _WORD.findall(text[max(0, span.start - 80) : span.start])
         after = text[span.end : span.end + 40]
         line_start = text.rfind("\n", 0, span.start) + 1
@@ -108,7 +118,7 @@ class ContextReader:
             return explicit
         if _AGE_AFTER.match(after):
             return Cue("PER", None, 2, "an age after it")
-        if sports and self._match_sentence(span, text):
+        if breaks is not None and self._match_sentence(span, text, breaks):
             return Cue("ORG", "team", 2, "team context (a match report)")
         words = fold(span.text).split()
         if len(words) == 1 and words[0] in self.given_names:
@@ -123,7 +133,7 @@ class ContextReader:
         """A title, role, organisation or place word before the name (same clause)."""
         if not tokens:
             return None
-        words = [fold(t) for t in tokens[-7:]]
+        words = [_fold_word(t) for t in tokens[-7:]]
         last = words[-1]
         if last in cw.LOC_PREPOSITIONS:
             return Cue("LOC", None, 2, f"'{last}' before it")
@@ -160,11 +170,19 @@ class ContextReader:
         return None
 
     @staticmethod
-    def _match_sentence(span: Span, text: str) -> bool:
+    def _match_sentence(span: Span, text: str, breaks: list[int]) -> bool:
         """The span's sentence is about a match (and no place preposition precedes it)."""
-        starts = [m.end() for m in _SENTENCE_BREAK.finditer(text, 0, span.start)]
-        start = starts[-1] if starts else 0
-        m = _SENTENCE_BREAK.search(text, span.end)
-        sentence = fold(text[start : m.start() if m else len(text)])
-        words = set(_WORD.findall(sentence))
-        return bool(_SCORE.search(sentence)) or bool(words & cw.SPORT_SENTENCE_WORDS)
+        k = bisect_left(breaks, span.start)
+        start = breaks[k - 1] + 1 if k else 0
+        k = bisect_left(breaks, span.end)
+        sentence = _match_words(text[start : breaks[k] if k < len(breaks) else len(text)])
+        return sentence
+
+
+@lru_cache(maxsize=1024)
+def _match_words(sentence: str) -> bool:
+    """A score ("2-1") or a match word in the sentence (cached: every span of it asks)."""
+    folded = fold(sentence)
+    if _SCORE.search(folded):
+        return True
+    return not cw.SPORT_SENTENCE_WORDS.isdisjoint(_WORD.findall(folded))

@@ -7,6 +7,8 @@ run of capitalised words is, `disambiguate.py` keeps its own context cues.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 ADJECTIVE_SUFFIXES = ("isch", "ische", "aans", "aanse", "ense", "ese", "ees", "se", "sche")
 CONNECTORS = frozenset({"van", "de", "der", "den", "von", "voor", "het", "ter", "ten", "la", "le"})
 ROMAN_NUMERALS = frozenset({"II", "III", "IV", "VI", "VII", "VIII", "IX", "XI", "XII"})
@@ -219,6 +221,7 @@ SPORT_SENTENCE_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=16384)
 def org_kind(word: str) -> str | None:
     """The kind an organisation word names ('' any), or None if `word` is no such word."""
     if word in ORG_WORD_KIND:

@@ -28,13 +28,14 @@ after this step, so a shoe brand never gets a shop owner's first name.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from nieuwsstroom.linkers.candidates import Candidate
 from nieuwsstroom.linkers.context import NO_CUE, ContextReader, Cue
 from nieuwsstroom.linkers.link_score import (
     Evidence,
     LinkScorer,
+    acronym_letters,
     features,
     placement,
     rival_strength,
@@ -168,9 +169,10 @@ class ContextDisambiguator:
             cue=cue,
             sentence_initial_only=all(s.sentence_initial for s in spans) and " " not in norm,
             mention_count=len(spans),
-            countries=frozenset(c for c, by in countries.items() if by - {norm}),
+            countries=_named(norm, countries),
             home=self.home,
             mate_kinds=mate_kinds,
+            acronym_letters=acronym_letters(spans[0].text),
         )
 
     def open_candidates(
@@ -251,13 +253,18 @@ class ContextDisambiguator:
             for norm, d in decisions.items()
             if (kind := clear_kind(d, candidates.get(norm, []))) is not None
         }
-        for norm, group in groups.items():
+        more_countries = merged != countries
+        for norm in groups:
             mate_kinds = frozenset(kinds[m] for m in mates.get(norm, ()) if m in kinds)
-            ev = self.evidence(norm, group, cues, merged, mate_kinds)
-            if ev.countries == evidence[norm].countries and not mate_kinds:
+            if not (more_countries or mate_kinds) or norm not in candidates:
                 continue  # nothing new for this alias since the first pass
+            old = evidence[norm]
+            named = _named(norm, merged) if more_countries else old.countries
+            if not mate_kinds and not _placement_changes(candidates[norm], old.countries, named):
+                continue
+            ev = replace(old, countries=named, mate_kinds=mate_kinds)
             evidence[norm] = ev
-            decisions[norm] = self.decide_one(candidates.get(norm, []), ev)
+            decisions[norm] = self.decide_one(candidates[norm], ev)
         return evidence, decisions
 
     def decide_groups(
@@ -269,6 +276,23 @@ class ContextDisambiguator:
     ) -> dict[str, Decision]:
         """One decision per alias (see `article_evidence`)."""
         return self.article_evidence(groups, candidates, cues, texts)[1]
+
+
+def _named(norm: str, countries: dict[str, set[str]]) -> frozenset[str]:
+    """The countries the article names other than through `norm` itself."""
+    return frozenset(c for c, by in countries.items() if len(by) > 1 or norm not in by)
+
+
+def _placement_changes(
+    cands: list[Candidate], before: frozenset[str], after: frozenset[str]
+) -> bool:
+    """Would any candidate be placed differently (`link_score.placement`) after the change?"""
+    if before == after:
+        return False
+    if bool(before) != bool(after):
+        return True  # "the article is elsewhere" needs some country named
+    changed = before ^ after
+    return any(c.entity.country in changed for c in cands)
 
 
 def clear_kind(decision: Decision, cands: list[Candidate]) -> str | None:

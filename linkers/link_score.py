@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -94,12 +95,15 @@ class Evidence:
     """Countries Dutch news is about by default (the Netherlands, Belgium)."""
     mate_kinds: frozenset[str] = frozenset()
     """Kinds of the names this one is listed with ("Friesland, Groningen en ...")."""
+    acronym_letters: int = 0
+    """Number of letters if the surface is all capitals ("EU", "NAVO"), else 0."""
 
-    @property
-    def acronym_letters(self) -> int:
-        """Number of letters if the surface is all capitals ("EU", "NAVO"), else 0."""
-        letters = [c for c in self.surface if c.isalpha()]
-        return len(letters) if len(letters) >= 2 and all(c.isupper() for c in letters) else 0
+
+@lru_cache(maxsize=16384)
+def acronym_letters(surface: str) -> int:
+    """Number of letters if `surface` is all capitals ("EU", "NAVO"), else 0."""
+    letters = [c for c in surface if c.isalpha()]
+    return len(letters) if len(letters) >= 2 and all(c.isupper() for c in letters) else 0
 
 
 def placement(cand: Candidate, ev: Evidence) -> float:
@@ -248,5 +252,7 @@ class LinkScorer:
         self.weights = [float(weights[f]) for f in FEATURES]
 
     def score(self, feats: list[float]) -> float:
-        z = sum(w * x for w, x in zip(self.weights, feats, strict=True))
+        if len(feats) != len(self.weights):
+            raise ValueError(f"{len(feats)} features for {len(self.weights)} weights")
+        z = sum(map(operator.mul, self.weights, feats))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

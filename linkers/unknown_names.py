@@ -65,11 +65,11 @@ class UnknownNameFinder:
         """Entity types the knowledge base has under a normalised alias."""
 
     def _is_ordinary(self, word: str) -> bool:
-        low = normalize_alias(word)
+        low = _norm(word)
         if low in self.common_words:
             return True
         last = low.split()[-1]
-        return not is_acronym(word) and last.endswith(ADJECTIVE_SUFFIXES)
+        return last.endswith(ADJECTIVE_SUFFIXES) and not is_acronym(word)
 
     def find(self, field: str, text: str, covered: list[Span]) -> tuple[list[Span], set[int]]:
         """Unknown-name spans, and the indexes of alias spans they swallow."""
@@ -96,8 +96,11 @@ class UnknownNameFinder:
                 and not is_lead_word(word)  # "SP-Kamerlid": the party's member
             ):
                 swallowed.add(cover_at.pop(t_i))
-        i = 0
-        while i < len(tokens):
+        free = 0  # the first token no run has taken yet
+        # A name starts with a capital: only those tokens can start a run.
+        for i in [t for t, tok in enumerate(tokens) if tok[2][:1].isupper()]:
+            if i < free:
+                continue
             if (
                 is_lead_word(tokens[i][2])
                 and i + 1 < len(tokens)
@@ -107,9 +110,9 @@ class UnknownNameFinder:
                 i += 1  # "Staatssecretaris Vincent Karremans", "VVD-Kamerlid Peter de Groot"
             run = self._run_from(i, tokens, text, cover_at)
             if not run:
-                i += 1
+                free = i + 1
                 continue
-            i = run[-1] + 1
+            free = run[-1] + 1
             cov = [t for t in run if t in cover_at]
             unknown = [t for t in run if t not in cover_at and tokens[t][2] not in CONNECTORS]
             if not unknown:
@@ -257,9 +260,16 @@ class UnknownNameFinder:
 
     def _is_common(self, word: str) -> bool:
         """An ordinary Dutch word (capitalised at a sentence start or in a heading)."""
-        return not is_acronym(word) and normalize_alias(word) in self.common_words
+        return _norm(word) in self.common_words and not is_acronym(word)
 
 
+@lru_cache(maxsize=65536)
+def _norm(word: str) -> str:
+    """`normalize_alias` of one token, cached: the same words recur in every article."""
+    return normalize_alias(word)
+
+
+@lru_cache(maxsize=16384)
 def is_lead_word(word: str) -> bool:
     """A title or organisation word that starts a sentence before a name, not part of it
     ("Staatssecretaris", "Oppositiepartijen", and compounds like "SP-leider", "IMF-topvrouw")."""

@@ -86,6 +86,7 @@ class WikidataLinker:
             started = time.perf_counter()
             finder = MentionFinder(self.kb.iter_alias_types(), self.finder.common_words)
             self.finder = finder
+            self.candidates.clear()
             self._names = OrderedDict()
             self._english = OrderedDict()
             self._provenance = self.kb.provenance
