@@ -104,7 +104,7 @@ class ContextReader:
 
     def _read(self, span: Span, text: str, breaks: list[int] | None) -> Cue:
         """The cue of one span; `breaks` are the field's sentence ends in a sports text."""
-        before = _WORD.findall(text[max(0, span.start - 80) : span.start])
+        before = _WORD.findall(text[max(0, span.start - 64) : span.start])
         after = text[span.end : span.end + 40]
         line_start = text.rfind("\n", 0, span.start) + 1
         if (

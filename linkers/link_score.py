@@ -22,14 +22,16 @@ The features are few and each says one thing a reader would weigh:
   "supermarkt", "universiteit", or the kind of the names it is listed with);
 - whether the article places the entity: its country is named, it is a home
   country's, or the article is elsewhere and the entity obscure;
-- the surface: only at sentence starts, case that differs from the alias,
-  a short acronym of an obscure body.
+- the surface: an obscure name seen only at sentence starts (where Dutch
+  capitalises ordinary words), case that differs from the alias, a short acronym
+  of an obscure body.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 import operator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -72,6 +74,7 @@ _BODY_KINDS = frozenset({"company", "organisation", "party"})
 _LEGAL_TEXT = """ag nv n.v. bv b.v. sa s.a. se plc ltd ltd. limited inc inc. corp corp. corporation
     company co co. group groep gmbh holding holdings llc spa s.p.a. ab asa oyj"""
 _LEGAL_FORMS = frozenset(_LEGAL_TEXT.split())
+_QUALIFIER = re.compile(r"\s*\([^)]*\)")
 #: Kinds a context word names -> entity kinds it agrees with (+1); other known kinds -1.
 _KIND_AGREES = {
     "company": frozenset({"company"}),
@@ -143,15 +146,21 @@ def rival_strength(cand: Candidate, ev: Evidence, against_place: float = -2.0) -
 def is_fragment(alias: str, label_en: str, label_nl: str) -> bool:
     """The alias is a strict part of the entity's name ("Tata" of "Tata Motors Limited").
 
-    Legal forms do not count as the rest of a name: "Adidas" is all of "Adidas AG".
+    Legal forms do not count as the rest of a name: "Adidas" is all of "Adidas AG";
+    nor do qualifiers: "Springfield" is all of "Springfield (Ohio)".
     """
     short = normalize_alias(alias).split()
-    labels = [normalize_alias(label).split() for label in (label_en, label_nl) if label]
+    labels = [_core(label) for label in (label_en, label_nl) if label]
     for words in labels:
         core = [w for w in words if w not in _LEGAL_FORMS]
         if not core or core == short:
             return False
     return any(len(short) < len(words) and all(w in words for w in short) for words in labels)
+
+
+def _core(label: str) -> list[str]:
+    """A label's words without its qualifier: "Springfield (Ohio)", "Springfield, Ohio"."""
+    return normalize_alias(_QUALIFIER.sub("", label).split(",")[0]).split()
 
 
 @lru_cache(maxsize=65536)
@@ -209,7 +218,8 @@ def features(cand: Candidate, rival_prior: float, ev: Evidence) -> list[float]:
         1.0 if where == 1.0 else 0.0,
         1.0 if where == 0.5 else 0.0,
         obscurity if where < 0 else 0.0,
-        1.0 if ev.sentence_initial_only else 0.0,
+        # "Storm treft de kust": only at sentence starts, an obscure name is a Dutch word.
+        obscurity if ev.sentence_initial_only and not caps else 0.0,
         # "AI", "RSF", "CBS": short acronyms of obscure bodies are usually something else.
         obscurity if 0 < caps <= 4 and where <= 0 else 0.0,
     ]

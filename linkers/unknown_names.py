@@ -30,7 +30,8 @@ from nieuwsstroom.linkers.cue_words import (
     PLACE_KIND_WORDS,
     ROMAN_NUMERALS,
 )
-from nieuwsstroom.linkers.normalize import fold, is_acronym, is_capitalised, normalize_alias
+from nieuwsstroom.linkers.normalize import fold, is_capitalised, normalize_alias
+from nieuwsstroom.linkers.normalize import is_acronym as _is_acronym
 from nieuwsstroom.linkers.spans import TOKEN, Span, sentence_initial
 
 GIVEN_NAMES_FILE = Path(__file__).parent / "data" / "nl_given_names.txt"
@@ -261,6 +262,12 @@ class UnknownNameFinder:
     def _is_common(self, word: str) -> bool:
         """An ordinary Dutch word (capitalised at a sentence start or in a heading)."""
         return _norm(word) in self.common_words and not is_acronym(word)
+
+
+@lru_cache(maxsize=65536)
+def is_acronym(word: str) -> bool:
+    """`normalize.is_acronym`, cached per token."""
+    return _is_acronym(word)
 
 
 @lru_cache(maxsize=65536)
