@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import operator
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
