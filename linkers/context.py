@@ -84,10 +84,9 @@ class ContextReader:
     @staticmethod
     def is_sports_text(texts: list[str]) -> bool:
         """A match report: a score ("2-1") or at least two sports words in the article."""
-        words = {w for t in texts for w in fold(t).split()}
         if any(_SCORE.search(t) for t in texts):
             return True
-        return len(words & cw.SPORT_DOC_WORDS) >= 2
+        return len(cw.SPORT_DOC_WORDS.intersection(fold(" ".join(texts)).split())) >= 2
 
     def read_field(self, spans: list[Span], text: str, sports: bool) -> list[Cue]:
         """One cue per span (spans sorted by start); list members share a place cue."""
@@ -120,12 +119,13 @@ class ContextReader:
             return Cue("PER", None, 2, "an age after it")
         if breaks is not None and self._match_sentence(span, text, breaks):
             return Cue("ORG", "team", 2, "team context (a match report)")
-        words = fold(span.text).split()
+        words = _fold_word(span.text).split()
         if len(words) == 1 and words[0] in self.given_names:
             return Cue("PER", None, 1, "a given name")
-        nxt = fold(after).split()[:1]
-        if nxt and nxt[0].strip(",") in cw.SPEECH_VERBS:
-            return Cue("PER", None, 1, f"'{nxt[0].strip(',')}' after it")
+        nxt = after.split(None, 1)[:1]
+        verb = (_fold_word(nxt[0]).split() or [""])[0].strip(",") if nxt else ""
+        if verb in cw.SPEECH_VERBS:
+            return Cue("PER", None, 1, f"'{verb}' after it")
         return NO_CUE
 
     @staticmethod

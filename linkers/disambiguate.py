@@ -28,7 +28,7 @@ after this step, so a shoe brand never gets a shop owner's first name.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from nieuwsstroom.linkers.candidates import Candidate
 from nieuwsstroom.linkers.context import NO_CUE, ContextReader, Cue
@@ -36,9 +36,9 @@ from nieuwsstroom.linkers.link_score import (
     Evidence,
     LinkScorer,
     acronym_letters,
+    against_rival,
     features,
     placement,
-    rival_strength,
     veto,
 )
 from nieuwsstroom.linkers.spans import Span
@@ -181,13 +181,26 @@ class ContextDisambiguator:
     ) -> list[tuple[Candidate, str | None, list[float]]]:
         """Each candidate with its veto (or None) and feature vector (what `decide_one` scores)."""
         vetoes = [veto(c, ev) or kind_veto(c, cands, ev.cue, ev.mate_kinds) for c in cands]
-        open_ = [c for c, why in zip(cands, vetoes, strict=True) if why is None]
+        places = [placement(c, ev) for c in cands]
+        # The rival is the strongest candidate the context has not ruled out, its prior
+        # halved for each thing the article says against it (`link_score.against_rival`).
+        rivals = [
+            (i, c.entity.prior, places[i], against_rival(c, ev))
+            for i, c in enumerate(cands)
+            if vetoes[i] is None
+        ]
         out = []
-        for cand, why in zip(cands, vetoes, strict=True):
-            # The rival is the strongest candidate the context has not ruled out.
-            where = placement(cand, ev)
-            rival = max((rival_strength(c, ev, where) for c in open_ if c is not cand), default=0.0)
-            out.append((cand, why, features(cand, rival, ev)))
+        for i, cand in enumerate(cands):
+            where = places[i]
+            rival = max(
+                (
+                    prior * 0.5 ** (against + (other < 0 or other < where))
+                    for j, prior, other, against in rivals
+                    if j != i
+                ),
+                default=0.0,
+            )
+            out.append((cand, vetoes[i], features(cand, rival, ev)))
         return out
 
     def decide_one(self, cands: list[Candidate], ev: Evidence) -> Decision:
@@ -263,7 +276,16 @@ class ContextDisambiguator:
             named = _named(norm, merged) if more_countries else old.countries
             if not mate_kinds and not _placement_changes(candidates[norm], old.countries, named):
                 continue
-            ev = replace(old, countries=named, mate_kinds=mate_kinds)
+            ev = Evidence(
+                old.surface,
+                old.cue,
+                old.sentence_initial_only,
+                old.mention_count,
+                named,
+                old.home,
+                mate_kinds,
+                old.acronym_letters,
+            )
             evidence[norm] = ev
             decisions[norm] = self.decide_one(candidates[norm], ev)
         return evidence, decisions

@@ -127,19 +127,18 @@ def placement(cand: Candidate, ev: Evidence) -> float:
     return 0.0
 
 
-def rival_strength(cand: Candidate, ev: Evidence, against_place: float = -2.0) -> float:
-    """How strong a rival `cand` is: its prior, halved for each thing the article says
-    against it: placed elsewhere (or less well placed than the candidate it rivals,
-    whose placement is `against_place`: a Dutch town's foreign namesake), a kind the
-    context does not name, only part of its name ("Lidl" for Lidl Bulgaria)."""
+def against_rival(cand: Candidate, ev: Evidence) -> int:
+    """How many things the article says against `cand` as a rival, besides where it is.
+
+    A rival's strength is its prior, halved for each: a kind the context does not
+    name, an alias that is only part of its name ("Lidl" for Lidl Bulgaria), and
+    being placed elsewhere or less well than the candidate it rivals (a Dutch
+    town's foreign namesake; see `disambiguate.open_candidates`).
+    """
     entity = cand.entity
-    where = placement(cand, ev)
-    against = (
-        (where < 0 or where < against_place)
-        + (kind_agreement(ev.cue, entity.kind, ev.mate_kinds) < 0)
-        + is_fragment(cand.alias, entity.label_en, entity.label_nl)
+    return (kind_agreement(ev.cue, entity.kind, ev.mate_kinds) < 0) + is_fragment(
+        cand.alias, entity.label_en, entity.label_nl
     )
-    return entity.prior * 0.5**against
 
 
 @lru_cache(maxsize=65536)

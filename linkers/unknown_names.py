@@ -14,8 +14,10 @@ The word lists live in `cue_words.py`.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 from nieuwsstroom.linkers.cue_words import (
@@ -51,6 +53,9 @@ def default_given_names() -> frozenset[str]:
     return load_given_names()
 
 
+_token_end = itemgetter(1)
+
+
 class UnknownNameFinder:
     """Finds names outside the knowledge base, around the alias spans pass 1 found."""
 
@@ -75,13 +80,14 @@ class UnknownNameFinder:
     def find(self, field: str, text: str, covered: list[Span]) -> tuple[list[Span], set[int]]:
         """Unknown-name spans, and the indexes of alias spans they swallow."""
         tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
+        # Each token under an alias span maps to the first span over it.
         cover_at: dict[int, int] = {}
-        c = 0
-        for t_i, (s, e, _w) in enumerate(tokens):
-            while c < len(covered) and covered[c].end <= s:
-                c += 1
-            if c < len(covered) and covered[c].start < e:
-                cover_at[t_i] = c
+        for c, span in enumerate(covered):
+            t_i = bisect_right(tokens, span.start, key=_token_end)
+            while t_i < len(tokens) and tokens[t_i][0] < span.end:
+                cover_at.setdefault(t_i, c)
+                t_i += 1
+        cover_at = dict(sorted(cover_at.items()))
         out: list[Span] = []
         swallowed: set[int] = set()
         for t_i in list(cover_at):
