@@ -1,23 +1,27 @@
-"""Fit the calibrated link score's weights on the dev part of the labelled set.
+"""Fit the calibrated link score's weights on the development texts of the labelled set.
 
 Usage: python bench/fit_link_weights.py [--kb PATH] [--write] [--l2 1.0] [--cv 5]
+                                        [--parts dev test]
 
-For every alias of every dev text, each candidate the context does not veto
-becomes one example: its features (`linkers/link_score.py`) and whether it is
-the gold entity of that mention. A logistic regression with L2 regularisation
-(Newton's method, numpy) gives weights whose output is a probability.
-`--write` stores them in `linkers/data/link_weights.json`.
+Development texts are `dev.jsonl` and `test.jsonl` (both were looked at while the
+method was built; see `tests/linkers/data/labelled/README.md`). The held-out part
+`heldout.jsonl` is never read here.
 
-`--cv K` estimates, on dev alone, how the linker does on texts its weights were
-not fitted on: K folds of dev texts, weights fitted on the other folds, the
-held-out fold linked end to end, document-level precision/recall/F1 printed per
-threshold. That is how the default `NIEUWSSTROOM_LINK_THRESHOLD` is chosen
-without looking at the test part.
+For every alias of every text, each candidate the context does not veto
+becomes one example: its features (`linkers/link_score.py`, as the linker's
+second pass sees them) and whether it is the gold entity of that mention. A
+logistic regression with L2 regularisation (Newton's method, numpy) gives
+weights whose output is a probability. `--write` stores them in
+`linkers/data/link_weights.json`.
 
-Calibration is printed per score bin (mean predicted vs observed share of
-right candidates) for dev, and for test as one summary line only: the test
-part is never used to choose anything. Baseline in the same run: the weights
-currently in the file, on the same examples (log loss).
+`--cv K` estimates how the linker does on texts its weights were not fitted on:
+K folds of texts, weights fitted on the other folds, the held-out fold linked
+end to end, document-level precision/recall/F1 printed per threshold. That is
+how the default `NIEUWSSTROOM_LINK_THRESHOLD` is chosen.
+
+Calibration is printed per score bin (mean predicted vs observed share of right
+candidates). Baseline in the same run: the weights currently in the file, on
+the same examples (log loss).
 """
 
 from __future__ import annotations
@@ -35,50 +39,46 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from nieuwsstroom.linkers import build_linker  # noqa: E402
-from nieuwsstroom.linkers.disambiguate import kind_veto  # noqa: E402
-from nieuwsstroom.linkers.evaluation import Scores, load_labelled, score_document  # noqa: E402
-from nieuwsstroom.linkers.link_score import (  # noqa: E402
-    FEATURES,
-    WEIGHTS_FILE,
-    LinkScorer,
-    features,
-    rival_strength,
-    veto,
+from nieuwsstroom.linkers.evaluation import (  # noqa: E402
+    LabelledText,
+    Scores,
+    load_labelled,
+    score_document,
 )
+from nieuwsstroom.linkers.link_score import FEATURES, WEIGHTS_FILE, LinkScorer  # noqa: E402
 from nieuwsstroom.linkers.normalize import normalize_alias  # noqa: E402
 
 LABELLED = ROOT / "tests" / "linkers" / "data" / "labelled"
 
 
-def examples(linker, part: str, only: set[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def load_parts(parts: list[str]) -> list[LabelledText]:
+    if "heldout" in parts:
+        raise SystemExit("the held-out part is never used for fitting")
+    return [item for part in parts for item in load_labelled(LABELLED / f"{part}.jsonl")]
+
+
+def examples(linker, items: list[LabelledText]) -> tuple[np.ndarray, np.ndarray]:
     """Feature rows and 0/1 labels for every non-vetoed candidate of every alias."""
     dis = linker.disambiguator
     rows, labels = [], []
-    for item in load_labelled(LABELLED / f"{part}.jsonl"):
-        if only is not None and item.id not in only:
-            continue
+    for item in items:
         texts = {"title": item.doc.title, "body": item.doc.body}
         spans = [s for f in ("title", "body") for s in linker.finder.find(f, texts[f])]
+        spans = [s for s in spans if dis.reader.is_mention(s, texts[s.field])]
         groups: dict[str, list] = {}
         for span in spans:
             if span.kind == "kb":
                 groups.setdefault(span.alias_norm, []).append(span)
         cands = linker.candidates.candidates(groups)
         cues = dis.cues(sorted(spans, key=lambda s: (s.field, s.start)), texts)
-        # The countries the linker's second pass sees: named ones plus confirmed links.
-        first = dis.decide_groups(groups, cands, cues)
-        countries = dis._merge(dis.article_countries(groups, cands), dis.confirmed_countries(first))
+        evidence, _ = dis.article_evidence(groups, cands, cues, texts)
         gold_by_text = {normalize_alias(g.text): g.qid for g in item.gold}
         for norm, group in groups.items():
-            ev = dis.evidence(norm, group, cues, countries)
             gold = gold_by_text.get(normalize_alias(group[0].text), "absent")
-            group_cands = cands.get(norm, [])
-            open_cands = [
-                c for c in group_cands if (veto(c, ev) or kind_veto(c, group_cands, ev.cue)) is None
-            ]
-            for cand in open_cands:
-                others = [rival_strength(c, ev) for c in open_cands if c is not cand]
-                rows.append(features(cand, max(others, default=0.0), ev))
+            for cand, why, feats in dis.open_candidates(cands.get(norm, []), evidence[norm]):
+                if why is not None:
+                    continue
+                rows.append(feats)
                 if gold == "absent":  # not a gold mention: right only if the doc has the QID
                     labels.append(1.0 if cand.entity.qid in item.gold_qids else 0.0)
                 else:
@@ -118,14 +118,15 @@ def calibration(p: np.ndarray, y: np.ndarray) -> list[str]:
     return lines
 
 
-def cross_validate(linker, folds: int, l2: float, thresholds: list[float]) -> None:
-    """Document-level figures on dev texts whose weights were fitted without them."""
-    items = load_labelled(LABELLED / "dev.jsonl")
+def cross_validate(
+    linker, items: list[LabelledText], folds: int, l2: float, thresholds: list[float]
+) -> None:
+    """Document-level figures on texts whose weights were fitted without them."""
     dis = linker.disambiguator
     scores = {t: Scores() for t in thresholds}
     for k in range(folds):
         held = [it for i, it in enumerate(items) if i % folds == k]
-        x, y = examples(linker, "dev", {it.id for i, it in enumerate(items) if i % folds != k})
+        x, y = examples(linker, [it for i, it in enumerate(items) if i % folds != k])
         dis.scorer = LinkScorer(dict(zip(FEATURES, fit(x, y, l2).tolist(), strict=True)))
         for t in thresholds:
             dis.threshold = t
@@ -140,48 +141,39 @@ def main() -> None:
     parser.add_argument("--kb", type=Path, help="knowledge base (default: a fresh seed KB)")
     parser.add_argument("--l2", type=float, default=1.0, help="L2 regularisation strength")
     parser.add_argument("--write", action="store_true", help="write linkers/data/link_weights.json")
-    parser.add_argument("--cv", type=int, default=0, help="K-fold cross-validation on dev")
+    parser.add_argument("--cv", type=int, default=0, help="K-fold cross-validation")
+    parser.add_argument("--parts", nargs="+", default=["dev", "test"], help="development parts")
     args = parser.parse_args()
     from nieuwsstroom.linkers.seed import ensure_seed_kb
 
+    items = load_parts(args.parts)
     with tempfile.TemporaryDirectory() as tmp:
         linker = build_linker(args.kb or ensure_seed_kb(Path(tmp)))
+        threshold = linker.disambiguator.threshold
         if args.cv:
-            cross_validate(linker, args.cv, args.l2, [0.4, 0.5, 0.6, 0.7, 0.8])
+            cross_validate(linker, items, args.cv, args.l2, [0.4, 0.5, 0.6, 0.7, 0.8])
             linker.disambiguator.scorer = LinkScorer()
-        x, y = examples(linker, "dev")
-        xt, yt = examples(linker, "test")
+            linker.disambiguator.threshold = threshold
+        x, y = examples(linker, items)
         linker.kb.close()
     old = LinkScorer()
     w = fit(x, y, args.l2)
     new = LinkScorer(dict(zip(FEATURES, w.tolist(), strict=True)))
     p_old = np.array([old.score(list(r)) for r in x])
     p_new = np.array([new.score(list(r)) for r in x])
-    print(f"dev examples: {len(y)} ({int(y.sum())} right candidates)")
+    print(f"examples ({'+'.join(args.parts)}): {len(y)} ({int(y.sum())} right candidates)")
     for name, value in zip(FEATURES, w, strict=True):
         print(f"  {name:20s} {value:+.3f}")
-    print(
-        f"dev log loss: current weights {log_loss(p_old, y):.4f}, fitted {log_loss(p_new, y):.4f}"
-    )
-    print("dev calibration (fitted):", *calibration(p_new, y), sep="\n")
-    pt = np.array([new.score(list(r)) for r in xt])
-    print(
-        f"test: n={len(yt)} mean predicted={pt.mean():.3f} observed={yt.mean():.3f} "
-        f"log loss={log_loss(pt, yt):.4f}"
-    )
+    print(f"log loss: current weights {log_loss(p_old, y):.4f}, fitted {log_loss(p_new, y):.4f}")
+    print("calibration (fitted):", *calibration(p_new, y), sep="\n")
     if args.write:
+        fitted_on = (
+            f"{'+'.join(args.parts)} parts of tests/linkers/data/labelled, {len(y)} candidates, "
+            f"L2 {args.l2}, {datetime.now(UTC).date().isoformat()}"
+        )
+        weights = {k: round(v, 4) for k, v in zip(FEATURES, w.tolist(), strict=True)}
         WEIGHTS_FILE.write_text(
-            json.dumps(
-                {
-                    "fitted_on": (
-                        f"dev part of tests/linkers/data/labelled, {len(y)} candidates, "
-                        f"L2 {args.l2}, {datetime.now(UTC).date().isoformat()}"
-                    ),
-                    "weights": {k: round(v, 4) for k, v in zip(FEATURES, w.tolist(), strict=True)},
-                },
-                indent=2,
-            )
-            + "\n",
+            json.dumps({"fitted_on": fitted_on, "weights": weights}, indent=2) + "\n",
             encoding="utf-8",
         )
         print(f"written {WEIGHTS_FILE}")

@@ -1,11 +1,13 @@
-"""Linking quality on the labelled Dutch set, dev and test parts, against a naive baseline.
+"""Linking quality on the labelled Dutch set, per part, against a naive baseline.
 
 Usage: python bench/linking_quality.py [--kb PATH] [--threshold T] [--errors]
+                                       [--part dev|test|heldout|all]
 
 Builds the seed KB into a temporary cache unless --kb is given (`NIEUWSSTROOM_KB_PATH`
-is ignored here: pass the file). Scores `tests/linkers/data/labelled/dev.jsonl`
-and `test.jsonl` separately (see that folder's README: rules were tuned on dev
-only; test estimates unseen news).
+is ignored here: pass the file). Scores the parts of `tests/linkers/data/labelled/`
+separately (see that folder's README): `dev.jsonl` and `test.jsonl` are the
+development texts (the method was built looking at both); `heldout.jsonl` was
+written after the method was frozen and estimates unseen news.
 
 Figures (definitions in `linkers/evaluation.py`):
 - precision, recall, F1 of document-level links (linked QIDs vs gold QIDs);
@@ -16,9 +18,9 @@ Figures (definitions in `linkers/evaluation.py`):
 
 Baseline, same run, same KB: a naive dictionary tagger (every KB alias found as
 a lower-cased substring at word boundaries, linked to its most popular
-candidate). `--errors` prints the dev part's per-text errors (never the test
-part's, so tuning cannot look at it). Last line: the test part's
-`f1=<x> precision=<y>`.
+candidate). `--errors` prints the development parts' per-text errors (never the
+held-out part's, so tuning cannot look at it). Last line: the held-out part's
+`f1=<x> precision=<y>` (the test part's if there is no held-out part).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from nieuwsstroom.linkers.normalize import fold  # noqa: E402
 from nieuwsstroom.linkers.seed import ensure_seed_kb  # noqa: E402
 
 LABELLED = ROOT / "tests" / "linkers" / "data" / "labelled"
+PARTS = ("dev", "test", "heldout")
 
 
 class NaiveTagger:
@@ -76,9 +79,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--kb", type=Path, help="knowledge base (default: a fresh seed KB)")
     parser.add_argument("--threshold", type=float, default=None, help="minimum calibrated score")
-    parser.add_argument("--errors", action="store_true", help="print dev per-text errors")
+    parser.add_argument("--errors", action="store_true", help="print dev/test per-text errors")
     parser.add_argument(
-        "--part", choices=("dev", "test", "both"), default="both", help="which part to score"
+        "--part", choices=(*PARTS, "all"), default="all", help="which part to score"
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -92,7 +95,8 @@ def main() -> None:
         results: dict[str, tuple[Scores, Scores]] = {}
         started = time.perf_counter()
         n_docs = 0
-        for part in ("dev", "test") if args.part == "both" else (args.part,):
+        parts = [p for p in PARTS if (LABELLED / f"{p}.jsonl").is_file()]
+        for part in parts if args.part == "all" else [args.part]:
             ours, base = Scores(), Scores()
             for item in load_labelled(LABELLED / f"{part}.jsonl"):
                 score_document(item, linker.link(item.doc), ours)
@@ -100,16 +104,17 @@ def main() -> None:
                 n_docs += 1
             results[part] = (ours, base)
         elapsed = time.perf_counter() - started
-        if args.errors and "dev" in results:
-            for err in results["dev"][0].errors:
-                print(f"dev {err}")
+        if args.errors:
+            for part in ("dev", "test"):
+                for err in results[part][0].errors if part in results else ():
+                    print(f"{part} {err}")
         print(f"kb: {linker.provenance['kb_source']} ({linker.provenance['kb_entities']} entities)")
         for part, (ours, base) in results.items():
-            print(f"{part:4} baseline naive-dictionary: {base.line(nil=False)}")
-            print(f"{part:4} linker:                    {ours.line()}")
+            print(f"{part:7} baseline naive-dictionary: {base.line(nil=False)}")
+            print(f"{part:7} linker:                    {ours.line()}")
         print(f"{n_docs} texts linked (and baseline-tagged) in {elapsed:.1f}s")
         linker.kb.close()
-    last = results["test" if "test" in results else "dev"][0]
+    last = next(results[p][0] for p in ("heldout", "test", "dev") if p in results)
     print(f"f1={last.f1:.3f} precision={last.precision:.3f}")
 
 

@@ -33,7 +33,7 @@ def link_article(
         if span.kind == "kb":
             groups.setdefault(span.alias_norm, []).append(span)
     cues = disambiguator.cues(sorted(spans, key=lambda s: (s.field, s.start)), texts)
-    decisions = disambiguator.decide_groups(groups, candidates, cues)
+    decisions = disambiguator.decide_groups(groups, candidates, cues, texts)
     linked_type: dict[Span, tuple[str, str] | None] = {}
     for span in spans:
         decision = decisions.get(span.alias_norm) if span.kind == "kb" else None

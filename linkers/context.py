@@ -21,20 +21,25 @@ The word lists are in `cue_words.py`; given names in `data/nl_given_names.txt`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
-from pathlib import Path
+from functools import lru_cache
 
 from nieuwsstroom.linkers import cue_words as cw
 from nieuwsstroom.linkers.normalize import fold
 from nieuwsstroom.linkers.spans import Span
-from nieuwsstroom.linkers.unknown_names import is_lead_word
-
-GIVEN_NAMES_FILE = Path(__file__).parent / "data" / "nl_given_names.txt"
+from nieuwsstroom.linkers.unknown_names import default_given_names, is_lead_word
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+|[^\w\s]")
 _SCORE = re.compile(r"(?<![\d.,-])\d{1,2}-\d{1,2}(?![\d-])")
 _AGE_AFTER = re.compile(r"^\s*\((\d{1,3})\)")
 _SENTENCE_BREAK = re.compile(r"[.!?\n]")
+
+
+@lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    """`fold` of one token, cached: the same words recur in every article."""
+    return fold(word)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +55,6 @@ class Cue:
 NO_CUE = Cue()
 
 
-def load_given_names(path: Path = GIVEN_NAMES_FILE) -> frozenset[str]:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(fold(ln.strip()) for ln in lines if ln.strip() and not ln.startswith("#"))
-
-
 class ContextReader:
     """Reads cues for the spans of one field; built once, holds only word lists."""
 
@@ -63,7 +63,7 @@ class ContextReader:
         given_names: frozenset[str] | None = None,
         common_words: frozenset[str] = frozenset(),
     ) -> None:
-        self.given_names = load_given_names() if given_names is None else given_names
+        self.given_names = default_given_names() if given_names is None else given_names
         self.common_words = common_words
 
     def is_mention(self, span: Span, text: str) -> bool:
@@ -84,16 +84,16 @@ class ContextReader:
     @staticmethod
     def is_sports_text(texts: list[str]) -> bool:
         """A match report: a score ("2-1") or at least two sports words in the article."""
-        words = {w for t in texts for w in fold(t).split()}
         if any(_SCORE.search(t) for t in texts):
             return True
-        return len(words & cw.SPORT_DOC_WORDS) >= 2
+        return len(cw.SPORT_DOC_WORDS.intersection(fold(" ".join(texts)).split())) >= 2
 
     def read_field(self, spans: list[Span], text: str, sports: bool) -> list[Cue]:
         """One cue per span (spans sorted by start); list members share a place cue."""
         cues: list[Cue] = []
+        breaks = [m.start() for m in _SENTENCE_BREAK.finditer(text)] if sports else None
         for i, span in enumerate(spans):
-            cue = self._read(span, text, sports)
+            cue = self._read(span, text, breaks)
             if cue.strength < 2 and i > 0 and cues[i - 1].type == "LOC":
                 gap = text[spans[i - 1].end : span.start]
                 if cues[i - 1].strength == 2 and gap.strip() in (",", "en", "of", ", en"):
@@ -101,8 +101,9 @@ class ContextReader:
             cues.append(cue)
         return cues
 
-    def _read(self, span: Span, text: str, sports: bool) -> Cue:
-        before = _WORD.findall(text[max(0, span.start - 80) : span.start])
+    def _read(self, span: Span, text: str, breaks: list[int] | None) -> Cue:
+        """The cue of one span; `breaks` are the field's sentence ends in a sports text."""
+        before = _WORD.findall(text[max(0, span.start - 64) : span.start])
         after = text[span.end : span.end + 40]
         line_start = text.rfind("\n", 0, span.start) + 1
         if (
@@ -116,14 +117,15 @@ class ContextReader:
             return explicit
         if _AGE_AFTER.match(after):
             return Cue("PER", None, 2, "an age after it")
-        if sports and self._match_sentence(span, text):
+        if breaks is not None and self._match_sentence(span, text, breaks):
             return Cue("ORG", "team", 2, "team context (a match report)")
-        words = fold(span.text).split()
+        words = _fold_word(span.text).split()
         if len(words) == 1 and words[0] in self.given_names:
             return Cue("PER", None, 1, "a given name")
-        nxt = fold(after).split()[:1]
-        if nxt and nxt[0].strip(",") in cw.SPEECH_VERBS:
-            return Cue("PER", None, 1, f"'{nxt[0].strip(',')}' after it")
+        nxt = after.split(None, 1)[:1]
+        verb = (_fold_word(nxt[0]).split() or [""])[0].strip(",") if nxt else ""
+        if verb in cw.SPEECH_VERBS:
+            return Cue("PER", None, 1, f"'{verb}' after it")
         return NO_CUE
 
     @staticmethod
@@ -131,43 +133,56 @@ class ContextReader:
         """A title, role, organisation or place word before the name (same clause)."""
         if not tokens:
             return None
-        last = fold(tokens[-1])
+        words = [_fold_word(t) for t in tokens[-7:]]
+        last = words[-1]
         if last in cw.LOC_PREPOSITIONS:
             return Cue("LOC", None, 2, f"'{last}' before it")
-        if last == "van":  # "gouverneur Gavin Newsom van Californië": not the governor
-            return None
-        if last == "het" and len(tokens) >= 2 and fold(tokens[-2]) in ("in", "uit", "naar"):
-            return Cue(None, "language", 1, f"'{fold(tokens[-2])} het' before it")
-        if last == "de" and len(tokens) >= 2 and fold(tokens[-2]) in cw.LOC_PREPOSITIONS:
+        if last == "het" and len(words) >= 2 and words[-2] in ("in", "uit", "naar"):
+            return Cue(None, "language", 1, f"'{words[-2]} het' before it")
+        if last == "de" and len(words) >= 2 and words[-2] in cw.LOC_PREPOSITIONS:
             # "in de Randstad" is mostly a place, but "in de Tweede Kamer" is not: a hint only.
-            return Cue("LOC", None, 1, f"'{fold(tokens[-2])} de' before it")
+            return Cue("LOC", None, 1, f"'{words[-2]} de' before it")
+        if last in cw.DETERMINERS or last == "van":
+            # The name has its own article or is a complement: "staat de PVV op kop",
+            # "lijsttrekker van het CDA", "gouverneur Gavin Newsom van Californië".
+            return None
         # Look back over the name's run-up: "minister van Financiën Eelco Heinen",
-        # "de Belgische provincie Luxemburg", "de 19-jarige Adam", "supermarkt van Dirk".
-        run_up = tokens[-6:]
+        # "de Belgische provincie Luxemburg", "de 19-jarige Adam", "supermarktketen Dirk".
+        run_up, words = tokens[-6:], words[-6:]
         for i in range(len(run_up) - 1, -1, -1):
-            token, word = run_up[i], fold(run_up[i])
+            token, word = run_up[i], words[i]
             if word == "van" and i > 0 and run_up[i - 1][:1].isupper():
                 return None  # "viroloog Marion Koopmans van het Erasmus MC": not the virologist
             if word in cw.PLACE_KIND_WORDS:
-                return Cue("LOC", cw.PLACE_KIND_WORDS[word], 2, f"'{word}' before it")
-            if word in cw.ORG_WORDS:
-                return Cue("ORG", None, 2, f"'{word}' before it")
-            if word in cw.PER_TITLES:
-                return Cue("PER", None, 2, f"'{word}' before it")
-            if word.endswith(cw.ORG_WORD_SUFFIXES):
-                return Cue("ORG", None, 2, f"'{word}' before it")
-            if word.endswith(cw.PER_TITLE_SUFFIXES):
+                before = words[i - 1] if i > 0 else ""
+                if word not in cw.NOUN_NEEDS_DETERMINER or (
+                    before in cw.DETERMINERS or (before.endswith("e") and before.isalpha())
+                ):
+                    return Cue("LOC", cw.PLACE_KIND_WORDS[word], 2, f"'{word}' before it")
+                return None  # "staat" the verb: "Volgens de peiling staat Wilders ..."
+            kind = cw.org_kind(word)
+            if kind is not None:
+                return Cue("ORG", kind or None, 2, f"'{word}' before it")
+            if word in cw.PER_TITLES or word.endswith(cw.PER_TITLE_SUFFIXES):
                 return Cue("PER", None, 2, f"'{word}' before it")
             if not (word in cw.RUN_UP_WORDS or word.isdigit() or token[:1].isupper()):
                 return None
         return None
 
     @staticmethod
-    def _match_sentence(span: Span, text: str) -> bool:
+    def _match_sentence(span: Span, text: str, breaks: list[int]) -> bool:
         """The span's sentence is about a match (and no place preposition precedes it)."""
-        starts = [m.end() for m in _SENTENCE_BREAK.finditer(text, 0, span.start)]
-        start = starts[-1] if starts else 0
-        m = _SENTENCE_BREAK.search(text, span.end)
-        sentence = fold(text[start : m.start() if m else len(text)])
-        words = set(_WORD.findall(sentence))
-        return bool(_SCORE.search(sentence)) or bool(words & cw.SPORT_SENTENCE_WORDS)
+        k = bisect_left(breaks, span.start)
+        start = breaks[k - 1] + 1 if k else 0
+        k = bisect_left(breaks, span.end)
+        sentence = _match_words(text[start : breaks[k] if k < len(breaks) else len(text)])
+        return sentence
+
+
+@lru_cache(maxsize=1024)
+def _match_words(sentence: str) -> bool:
+    """A score ("2-1") or a match word in the sentence (cached: every span of it asks)."""
+    folded = fold(sentence)
+    if _SCORE.search(folded):
+        return True
+    return not cw.SPORT_SENTENCE_WORDS.isdisjoint(_WORD.findall(folded))

@@ -7,6 +7,8 @@ run of capitalised words is, `disambiguate.py` keeps its own context cues.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 ADJECTIVE_SUFFIXES = ("isch", "ische", "aans", "aanse", "ense", "ese", "ees", "se", "sche")
 CONNECTORS = frozenset({"van", "de", "der", "den", "von", "voor", "het", "ter", "ten", "la", "le"})
 ROMAN_NUMERALS = frozenset({"II", "III", "IV", "VI", "VII", "VIII", "IX", "XI", "XII"})
@@ -121,32 +123,60 @@ PER_TITLE_SUFFIXES = tuple(
     )
 )
 
-#: Words for a company, party, club or body right before its name ("supermarkt Dirk").
-ORG_WORDS = frozenset(
-    _split(
-        """
-        bedrijf concern multinational fabrikant bank verzekeraar supermarkt keten winkel
-        warenhuis retailer merk partij club ploeg team vakbond organisatie toezichthouder
-        vervoerder rederij uitgeverij omroep krant dagblad zender netbeheerder provider
-        denktank agentschap instituut universiteit ziekenhuis stichting vereniging federatie
-        concurrent concurrenten moederbedrijf dochterbedrijf brancheorganisatie koepel
-        webwinkel startup energieleverancier energieleveranciers netbeheerders
-        zorgverzekeraars baggeraar distributeur gezelschap toneelgroep popzaal attractiepark
-        """
-    )
-)
+#: Words for a company, party, club or body right before its name ("supermarkt Dirk"),
+#: with the kind of body they name ('' = any kind of organisation).
+ORG_WORD_KIND = {
+    **dict.fromkeys(
+        _split(
+            """
+            bedrijf concern multinational fabrikant bank verzekeraar supermarkt keten winkel
+            warenhuis retailer merk vervoerder rederij uitgeverij netbeheerder provider
+            webwinkel startup energieleverancier energieleveranciers netbeheerders
+            zorgverzekeraars baggeraar distributeur moederbedrijf dochterbedrijf attractiepark
+            """
+        ),
+        "company",
+    ),
+    "partij": "party",
+    **dict.fromkeys(_split("club ploeg team"), "team"),
+    **dict.fromkeys(
+        _split(
+            """
+            vakbond organisatie toezichthouder omroep krant dagblad zender denktank agentschap
+            instituut universiteit ziekenhuis stichting vereniging federatie brancheorganisatie
+            koepel gezelschap toneelgroep popzaal
+            """
+        ),
+        "organisation",
+    ),
+    **dict.fromkeys(_split("concurrent concurrenten"), ""),
+}
+ORG_WORDS = frozenset(ORG_WORD_KIND)
 
-#: Endings of compound organisation words ("techbedrijf", "supermarktketen").
-ORG_WORD_SUFFIXES = tuple(
-    _split(
-        """
-        bedrijf concern fabrikant keten partij club organisatie bond maatschappij vereniging
-        verzekeraar provider leverancier beheerder winkel bureau omroep coöperatie
-        cooperatie rederij bank
-        koepel
-        """
-    )
-)
+#: Endings of compound organisation words ("techbedrijf", "supermarktketen"), with kinds.
+ORG_SUFFIX_KIND = {
+    **dict.fromkeys(
+        _split(
+            """
+            bedrijf concern fabrikant keten verzekeraar provider leverancier beheerder winkel
+            rederij bank maatschappij
+            """
+        ),
+        "company",
+    ),
+    "partij": "party",
+    "club": "team",
+    **dict.fromkeys(
+        _split("organisatie bond vereniging omroep coöperatie cooperatie bureau koepel"),
+        "organisation",
+    ),
+}
+ORG_WORD_SUFFIXES = tuple(ORG_SUFFIX_KIND)
+
+#: Cue words that are also common verbs or other words ("staat de PVV op kop"): they
+#: name a kind only after an article or an inflected adjective ("de Amerikaanse staat").
+NOUN_NEEDS_DETERMINER = frozenset(_split("staat plaats land"))
+DETERMINERS = frozenset(_split("de het een deze die dit dat elke iedere"))
 
 #: Words that may stand between a title and the name ("minister van Financiën X").
 RUN_UP_WORDS = frozenset(
@@ -189,3 +219,12 @@ SPORT_SENTENCE_WORDS = frozenset(
         """
     )
 )
+
+
+@lru_cache(maxsize=16384)
+def org_kind(word: str) -> str | None:
+    """The kind an organisation word names ('' any), or None if `word` is no such word."""
+    if word in ORG_WORD_KIND:
+        return ORG_WORD_KIND[word]
+    best = max((suffix for suffix in ORG_SUFFIX_KIND if word.endswith(suffix)), key=len, default="")
+    return ORG_SUFFIX_KIND[best] if best else None

@@ -21,6 +21,7 @@ a given name only to a full name before it. When two people share the surname
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nieuwsstroom.linkers.context import NO_CUE, Cue
 from nieuwsstroom.linkers.normalize import normalize_alias
@@ -37,6 +38,12 @@ class Person:
     qid: str | None
 
 
+@lru_cache(maxsize=16384)
+def _words(text: str) -> tuple[str, ...]:
+    """The normalised words of a name (cached: every span is compared with every person)."""
+    return tuple(normalize_alias(text).split())
+
+
 def _pos(span: Span) -> tuple[int, int]:
     return (_FIELD_ORDER.get(span.field, 2), span.start)
 
@@ -50,7 +57,7 @@ def persons(
     """Full names of people in the article (two words or more)."""
     out = []
     for span in spans:
-        words = normalize_alias(span.text).split()
+        words = _words(span.text)
         if len(words) < 2:
             continue
         linked = linked_type.get(span)
@@ -70,12 +77,12 @@ def full_name_of(span: Span, people: list[Person], cue: Cue) -> Person | None:
     """The person a one- or two-word span is a short form of, if any."""
     if cue.strength >= 2 and cue.type not in (None, "PER"):
         return None  # "supermarkt Dirk": the context names a company, not a person
-    short = normalize_alias(span.text).split()
+    short = _words(span.text)
     matches: list[tuple[bool, Person]] = []
     for person in people:
         if person.span == span:
             continue
-        full = normalize_alias(person.span.text).split()
+        full = _words(person.span.text)
         if len(short) >= len(full):
             continue
         before = _pos(person.span) < _pos(span)

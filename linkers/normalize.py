@@ -35,11 +35,22 @@ def _fold_char(ch: str) -> str:
     return low[0] if low else ch
 
 
+class _FoldTable(dict[int, str]):
+    """`str.translate` table that folds each new character once and keeps the result."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lower-case, strip diacritics, unify dashes/spaces; same length as `text`."""
     if text.isascii():
         return text.lower().translate(_ASCII_TABLE)
-    return "".join(_fold_char(ch) for ch in text)
+    return text.translate(_FOLD_TABLE)
 
 
 def normalize_alias(name: str) -> str:

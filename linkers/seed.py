@@ -32,7 +32,7 @@ from nieuwsstroom.linkers.seed_sourced import (
 SEED_DIR = Path(__file__).parent / "data" / "seed"
 COMMON_WORDS_FILE = Path(__file__).parent / "data" / "nl_common_words.txt"
 #: Bump when the build logic changes, so cached seed KBs are rebuilt.
-SEED_BUILD_VERSION = "5"
+SEED_BUILD_VERSION = "6"
 
 COUNTRIES = "naturalearth_10m_countries_qid_nl_en.csv"
 PLACES_50M = "naturalearth_50m_populated_places_qid_nl_en.csv"

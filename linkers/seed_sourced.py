@@ -7,7 +7,8 @@ congress, empty elsewhere; NSI types were guessed from descriptions). This
 module turns each row into the project's terms:
 
 - `prior` on the one scale of `prominence.py` (population, national office, a
-  registry's own weight plus a bonus when two sources state the QID);
+  registry's own weight plus a bonus when two sources state the QID, or for an
+  organisation the sitelinks its Wikidata item number suggests, if higher);
 - `kind` and a corrected `type` from the description's head noun ("continent"
   is a place, "supermarket chain" a company);
 - `country` from the description ("province of Morocco", "company in Velsen,
@@ -130,6 +131,8 @@ _KIND_RULES: tuple[tuple[str, str], ...] = (
 _HEAD_END = re.compile(
     r",| (?:in|of|on|at|located|based|operated|that|which|for|from|with|serving)\b"
 )
+#: Kinds whose registry rows get a prior from the item's age (see `read_sourced`).
+_REGISTRY_KINDS = frozenset({"company", "organisation", "party", "other"})
 _TYPE_OF_KIND = {
     "country": "LOC",
     "region": "LOC",
@@ -236,6 +239,10 @@ def read_sourced(path: Path, countries: CountryResolver) -> Iterator[SourcedRow]
                 prior = max(prior, 0.35, 0.85 * prominence.prior_from_population(population))
             if "congress" in sources:
                 prior = max(prior, prominence.prior_from_office(desc))
+            elif kind in _REGISTRY_KINDS and "dr5hn" not in sources:
+                # Registries give no sitelinks: the item's age estimates them (Pfizer
+                # above its subsidiaries, the WHO above a college called WHO).
+                prior = max(prior, prominence.prior_from_item_age(qid))
             country = countries.resolve(desc, sources[0])
             if kind == "country":
                 country = qid

@@ -14,7 +14,11 @@ The word lists live in `cue_words.py`.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
+from functools import lru_cache
+from operator import itemgetter
+from pathlib import Path
 
 from nieuwsstroom.linkers.cue_words import (
     ADJECTIVE_SUFFIXES,
@@ -28,37 +32,62 @@ from nieuwsstroom.linkers.cue_words import (
     PLACE_KIND_WORDS,
     ROMAN_NUMERALS,
 )
-from nieuwsstroom.linkers.normalize import is_acronym, is_capitalised, normalize_alias
+from nieuwsstroom.linkers.normalize import fold, is_capitalised, normalize_alias
+from nieuwsstroom.linkers.normalize import is_acronym as _is_acronym
 from nieuwsstroom.linkers.spans import TOKEN, Span, sentence_initial
+
+GIVEN_NAMES_FILE = Path(__file__).parent / "data" / "nl_given_names.txt"
+#: Particles of Romance names that join two capitalised words into one name
+#: ("Tour de France", "Côte d'Azur"): a place alias after them is part of that name.
+_ROMANCE_PARTICLES = frozenset({"de", "du", "des", "la", "le", "del", "della", "di", "da"})
+
+
+def load_given_names(path: Path = GIVEN_NAMES_FILE) -> frozenset[str]:
+    """Folded given names (`data/nl_given_names.txt`)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(fold(ln.strip()) for ln in lines if ln.strip() and not ln.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def default_given_names() -> frozenset[str]:
+    return load_given_names()
+
+
+_token_end = itemgetter(1)
 
 
 class UnknownNameFinder:
     """Finds names outside the knowledge base, around the alias spans pass 1 found."""
 
     def __init__(
-        self, common_words: frozenset[str], types_of: Callable[[str], frozenset[str]]
+        self,
+        common_words: frozenset[str],
+        types_of: Callable[[str], frozenset[str]],
+        given_names: frozenset[str] | None = None,
     ) -> None:
         self.common_words = common_words
+        self.given_names = default_given_names() if given_names is None else given_names
         self._types_of = types_of
         """Entity types the knowledge base has under a normalised alias."""
 
     def _is_ordinary(self, word: str) -> bool:
-        low = normalize_alias(word)
+        low = _norm(word)
         if low in self.common_words:
             return True
         last = low.split()[-1]
-        return not is_acronym(word) and last.endswith(ADJECTIVE_SUFFIXES)
+        return last.endswith(ADJECTIVE_SUFFIXES) and not is_acronym(word)
 
     def find(self, field: str, text: str, covered: list[Span]) -> tuple[list[Span], set[int]]:
         """Unknown-name spans, and the indexes of alias spans they swallow."""
         tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
+        # Each token under an alias span maps to the first span over it.
         cover_at: dict[int, int] = {}
-        c = 0
-        for t_i, (s, e, _w) in enumerate(tokens):
-            while c < len(covered) and covered[c].end <= s:
-                c += 1
-            if c < len(covered) and covered[c].start < e:
-                cover_at[t_i] = c
+        for c, span in enumerate(covered):
+            t_i = bisect_right(tokens, span.start, key=_token_end)
+            while t_i < len(tokens) and tokens[t_i][0] < span.end:
+                cover_at.setdefault(t_i, c)
+                t_i += 1
+        cover_at = dict(sorted(cover_at.items()))
         out: list[Span] = []
         swallowed: set[int] = set()
         for t_i in list(cover_at):
@@ -74,8 +103,11 @@ class UnknownNameFinder:
                 and not is_lead_word(word)  # "SP-Kamerlid": the party's member
             ):
                 swallowed.add(cover_at.pop(t_i))
-        i = 0
-        while i < len(tokens):
+        free = 0  # the first token no run has taken yet
+        # A name starts with a capital: only those tokens can start a run.
+        for i in [t for t, tok in enumerate(tokens) if tok[2][:1].isupper()]:
+            if i < free:
+                continue
             if (
                 is_lead_word(tokens[i][2])
                 and i + 1 < len(tokens)
@@ -85,9 +117,9 @@ class UnknownNameFinder:
                 i += 1  # "Staatssecretaris Vincent Karremans", "VVD-Kamerlid Peter de Groot"
             run = self._run_from(i, tokens, text, cover_at)
             if not run:
-                i += 1
+                free = i + 1
                 continue
-            i = run[-1] + 1
+            free = run[-1] + 1
             cov = [t for t in run if t in cover_at]
             unknown = [t for t in run if t not in cover_at and tokens[t][2] not in CONNECTORS]
             if not unknown:
@@ -195,15 +227,14 @@ class UnknownNameFinder:
                 and text[tokens[k - 1][1] : tokens[k][0]] == " "
             ):
                 k += 1
+            particles = [t[2] for t in tokens[j:k]]
             if (
                 k > j
-                and len(run) == 1
-                and i not in cover_at
                 and k < len(tokens)
-                and k not in cover_at
                 and is_capitalised(tokens[k][2])
                 and not self._is_ordinary(tokens[k][2])
                 and text[tokens[k - 1][1] : tokens[k][0]] == " "
+                and self._joins(run, particles, k, tokens, cover_at)
             ):
                 run.extend(range(j, k + 1))
                 j = k + 1
@@ -211,11 +242,47 @@ class UnknownNameFinder:
             break
         return run
 
+    def _joins(
+        self,
+        run: list[int],
+        particles: list[str],
+        k: int,
+        tokens: list[tuple[int, int, str]],
+        cover_at: dict[int, int],
+    ) -> bool:
+        """Do connectors join the run to the capitalised token k into one longer name?
+
+        - "Partij van de Arbeid", "Dirk van der Wal": a one-word start (not a known
+          name, unless it is a given name: a brand may be called Dirk) and an unknown word;
+        - "Tour de France": a Romance particle makes the place part of the name (but
+          "van" does not: "Florence Reuter van Waterloo" is a mayor and a town).
+        """
+        first = fold(tokens[run[0]][2])
+        covered = any(t in cover_at for t in run)
+        if k not in cover_at:
+            return len(run) == 1 and (not covered or first in self.given_names)
+        if covered:
+            return False
+        return len(particles) == 1 and particles[0] in _ROMANCE_PARTICLES
+
     def _is_common(self, word: str) -> bool:
         """An ordinary Dutch word (capitalised at a sentence start or in a heading)."""
-        return not is_acronym(word) and normalize_alias(word) in self.common_words
+        return _norm(word) in self.common_words and not is_acronym(word)
 
 
+@lru_cache(maxsize=65536)
+def is_acronym(word: str) -> bool:
+    """`normalize.is_acronym`, cached per token."""
+    return _is_acronym(word)
+
+
+@lru_cache(maxsize=65536)
+def _norm(word: str) -> str:
+    """`normalize_alias` of one token, cached: the same words recur in every article."""
+    return normalize_alias(word)
+
+
+@lru_cache(maxsize=16384)
 def is_lead_word(word: str) -> bool:
     """A title or organisation word that starts a sentence before a name, not part of it
     ("Staatssecretaris", "Oppositiepartijen", and compounds like "SP-leider", "IMF-topvrouw")."""

@@ -96,6 +96,7 @@ class WikidataLinker:
                 return False
             started = time.perf_counter()
             self.finder = self._finder_factory(self.kb)
+            self.candidates.clear()
             self._names = OrderedDict()
             self._english = OrderedDict()
             self._provenance = self.kb.provenance
