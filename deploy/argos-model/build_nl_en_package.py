@@ -21,6 +21,8 @@ Stages (each idempotent, all under ``deploy/argos-model/work/``)::
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import random
 import shutil
 import sys
@@ -30,11 +32,15 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402 - sibling helper modules, importable once HERE is on sys.path
+import dataset  # noqa: E402
+import evaluate  # noqa: E402
 import pack  # noqa: E402
+import sources  # noqa: E402
 
 REPO = HERE.parent.parent
 WORK = HERE / "work"
-OUTPUT = REPO / "translators" / "models" / "translate-nl_en-nieuwsstroom_test-1.0.argosmodel"
+OUTPUT = REPO / "translators" / "models" / "translate-nl_en-nieuwsstroom_test-2.0.argosmodel"
+TATOEBA = Path("/work/shared/data/parallel/tatoeba_nl_en.tsv")
 DATA_LICENSE = REPO / "translators" / "models" / "DATA_LICENSE.md"
 HELDOUT = REPO / "bench" / "data" / "libreoffice_help_nl_en_heldout.tsv"
 DEFAULT_SEED_DEBS = Path("/work/scratch/debs")
@@ -45,22 +51,31 @@ def prepare(seed_debs: Path | None) -> None:
     """Fetch + unpack the debs, build train/held-out TSVs, train SentencePiece."""
     from train import train_spm
 
-    debs = corpus.fetch_debs(WORK / "debs", seed_debs)
+    packages = dict.fromkeys(corpus.DEBIAN_PACKAGES, corpus.PINNED_VERSION)
+    packages.update(sources.DEBIAN_SOURCES)
+    debs = corpus.fetch_debs(WORK / "debs", seed_debs, packages)
     extracted = corpus.extract_debs(debs, WORK / "x")
-    train_pairs, heldout = corpus.build_corpus(extracted)
+    train_pairs, base, heldout, tatoeba_heldout, stats = dataset.build(
+        {k: v for k, v in extracted.items() if k in corpus.DEBIAN_PACKAGES},
+        {k: v for k, v in extracted.items() if k in sources.DEBIAN_SOURCES},
+        TATOEBA,
+    )
     corpus.write_tsv(train_pairs, WORK / "train.tsv")
     corpus.write_tsv(heldout, HELDOUT)
-    versions = {name: corpus.deb_version(path) for name, path in debs.items()}
-    (WORK / "deb_versions.txt").write_text(
-        "".join(f"{n} {v}\n" for n, v in versions.items()), encoding="utf-8"
-    )
-    print(
-        f"train pairs={len(train_pairs)} heldout pairs={len(heldout)} "
-        f"heldout pages={len({p.origin for p in heldout})}"
-    )
-    rows = [(p.nl, p.en) for p in train_pairs]
-    train_spm(rows, WORK / "spm")
+    corpus.write_tsv(tatoeba_heldout, WORK / "tatoeba_heldout.tsv")
+    debs_info = {
+        name: {"version": corpus.deb_version(path), "file": path.name, "sha256": _sha256(path)}
+        for name, path in debs.items()
+    }
+    (WORK / "debs.json").write_text(json.dumps(debs_info, indent=2) + "\n", encoding="utf-8")
+    (WORK / "data_stats.json").write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(stats, indent=2))
+    train_spm([(p.nl, p.en) for p in base], WORK / "spm")
     print(f"sentencepiece -> {WORK / 'spm.model'}")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _split(rows: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -98,6 +113,7 @@ def run_training(minutes: float, fresh: bool, max_tokens: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
+    global WORK  # noqa: PLW0603 - the stages read it; one CLI flag (--work) sets it
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("stage", choices=["prepare", "train", "pack", "evaluate", "all"])
     parser.add_argument("--minutes", type=float, default=38.0, help="training wall-clock budget")
@@ -115,7 +131,11 @@ def main(argv: list[str] | None = None) -> int:
         default=DEFAULT_SEED_DEBS,
         help="directory with already downloaded .debs (else apt-get download)",
     )
+    parser.add_argument(
+        "--work", type=Path, default=None, help="directory for intermediate files (default: work/)"
+    )
     args = parser.parse_args(argv)
+    WORK = args.work or WORK
 
     if args.stage in ("prepare", "all"):
         prepare(args.seed_debs)
@@ -124,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.stage in ("pack", "all"):
         pack.build_package(WORK, args.checkpoint, OUTPUT, DATA_LICENSE)
     if args.stage in ("evaluate", "all"):
-        pack.evaluate(OUTPUT, HELDOUT, WORK)
+        evaluate.evaluate(OUTPUT, HELDOUT, WORK / "tatoeba_heldout.tsv", WORK)
     return 0
 
 
