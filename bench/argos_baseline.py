@@ -99,7 +99,11 @@ def load_articles() -> list[Article]:
 
 def load_heldout_pairs() -> list[tuple[str, str]]:
     """(Dutch, English) pairs of the held-out LibreOffice help set (MPL-2.0)."""
-    path = BENCH_DATA / "libreoffice_help_nl_en_heldout.tsv"
+    return load_pairs(BENCH_DATA / "libreoffice_help_nl_en_heldout.tsv")
+
+
+def load_pairs(path: Path) -> list[tuple[str, str]]:
+    """(Dutch, English) pairs of a `nl<TAB>en` file; blank or one-sided lines skipped."""
     pairs: list[tuple[str, str]] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         nl, sep, en = line.partition("\t")

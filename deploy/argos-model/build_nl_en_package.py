@@ -2,19 +2,20 @@
 
 Why this exists: the official Argos nl->en package cannot be downloaded in
 our build/CI environment, yet tests and the demo must exercise the real Argos
-+ CTranslate2 code path. So we train a small Marian-style model on openly
-licensed LibreOffice help/UI text (MPL-2.0, from Debian) and pack it as a
-genuine ``.argosmodel``.
++ CTranslate2 code path. So we train a small Marian-style TEST model on openly
+licensed text (LibreOffice, GNOME help, the Debian handbook, iso-codes from
+Debian; Tatoeba from the shared data folder), teach it to copy unknown names
+and to obey inline terminology tags, and pack it as a genuine ``.argosmodel``.
 
 Stages (each idempotent, all under ``deploy/argos-model/work/``)::
 
     python deploy/argos-model/build_nl_en_package.py prepare   # debs -> corpus -> spm
-    python deploy/argos-model/build_nl_en_package.py train --minutes 38
+    python deploy/argos-model/build_nl_en_package.py train --minutes 90
     python deploy/argos-model/build_nl_en_package.py pack      # convert, verify, zip
-    python deploy/argos-model/build_nl_en_package.py evaluate  # BLEU/chrF + samples
-    python deploy/argos-model/build_nl_en_package.py all --minutes 38
+    python deploy/argos-model/build_nl_en_package.py evaluate  # BLEU/chrF, copy, tags
+    python deploy/argos-model/build_nl_en_package.py all --minutes 90
 
-``prepare`` fetches the three Debian packages with ``apt-get download`` into
+``prepare`` fetches the six Debian packages with ``apt-get download`` into
 ``work/debs`` unless they are already there (or in ``--seed-debs``).
 """
 
@@ -40,9 +41,14 @@ import sources  # noqa: E402
 REPO = HERE.parent.parent
 WORK = HERE / "work"
 OUTPUT = REPO / "translators" / "models" / "translate-nl_en-nieuwsstroom_test-2.0.argosmodel"
-TATOEBA = Path("/work/shared/data/parallel/tatoeba_nl_en.tsv")
+# The team's shared data folder sits beside the checkout (CI lays it there too).
+TATOEBA_CANDIDATES = (
+    REPO.parent / "shared" / "data" / "parallel" / "tatoeba_nl_en.tsv",
+    Path("/work/shared/data/parallel/tatoeba_nl_en.tsv"),
+)
 DATA_LICENSE = REPO / "translators" / "models" / "DATA_LICENSE.md"
 HELDOUT = REPO / "bench" / "data" / "libreoffice_help_nl_en_heldout.tsv"
+TATOEBA_HELDOUT = REPO / "bench" / "data" / "tatoeba_nl_en_heldout.tsv"
 DEFAULT_SEED_DEBS = Path("/work/scratch/debs")
 DEV_SIZE = 400
 
@@ -58,11 +64,11 @@ def prepare(seed_debs: Path | None) -> None:
     train_pairs, base, heldout, tatoeba_heldout, stats = dataset.build(
         {k: v for k, v in extracted.items() if k in corpus.DEBIAN_PACKAGES},
         {k: v for k, v in extracted.items() if k in sources.DEBIAN_SOURCES},
-        TATOEBA,
+        _tatoeba(),
     )
     corpus.write_tsv(train_pairs, WORK / "train.tsv")
     corpus.write_tsv(heldout, HELDOUT)
-    corpus.write_tsv(tatoeba_heldout, WORK / "tatoeba_heldout.tsv")
+    corpus.write_tsv(tatoeba_heldout, TATOEBA_HELDOUT)
     debs_info = {
         name: {"version": corpus.deb_version(path), "file": path.name, "sha256": _sha256(path)}
         for name, path in debs.items()
@@ -72,6 +78,13 @@ def prepare(seed_debs: Path | None) -> None:
     print(json.dumps(stats, indent=2))
     train_spm([(p.nl, p.en) for p in base], WORK / "spm")
     print(f"sentencepiece -> {WORK / 'spm.model'}")
+
+
+def _tatoeba() -> Path:
+    for path in TATOEBA_CANDIDATES:
+        if path.is_file():
+            return path
+    raise FileNotFoundError(f"tatoeba_nl_en.tsv not found in any of {TATOEBA_CANDIDATES}")
 
 
 def _sha256(path: Path) -> str:
@@ -144,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.stage in ("pack", "all"):
         pack.build_package(WORK, args.checkpoint, OUTPUT, DATA_LICENSE)
     if args.stage in ("evaluate", "all"):
-        evaluate.evaluate(OUTPUT, HELDOUT, WORK / "tatoeba_heldout.tsv", WORK)
+        evaluate.evaluate(OUTPUT, HELDOUT, TATOEBA_HELDOUT, WORK)
     return 0
 
 
