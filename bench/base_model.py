@@ -55,8 +55,12 @@ COPY_HEADS = 4  # heads 0-3 match positions; their 4 x 64 value dims carry the 2
 TOKEN_SCALE = 1.0  # std of token-embedding entries (then x sqrt(d_model) by CTranslate2)
 NOISE = 0.01  # std of the random weights off the copy path (copy still exact)
 COPY_GAIN = 150.0  # cross-attention output gain: copied token >> previous token
-POSITION_GAIN = 60.0  # query/key gain on the cosine dimensions: a sharp position match
-PACKAGE_DIR = "translate-nl_en-nieuwsstroom_base_bench-1_0"
+POSITION_GAIN = 60.0  # query/key gain on the position dims: a sharp position match
+# Output projection = token table x this: the copied token's logit is then a few units
+# above the rest, so probabilities (and hypothesis scores) are not saturated at 1 and
+# numeric differences between batches remain visible in the scores.
+PROJECTION_SCALE = 0.02
+PACKAGE_DIR = "translate-nl_en-base_bench-1_0"
 METADATA = {
     "package_version": "1.0",
     "argos_version": "1.9",
@@ -65,7 +69,7 @@ METADATA = {
     "to_code": "en",
     "to_name": "English",
     "type": "translate",
-    "package_name": "nieuwsstroom Transformer-base BENCH model (synthetic, copies its input)",
+    "package_name": "Transformer-base BENCH model (synthetic, copies its input)",
     "description": "Synthetic Transformer-base-shaped model built by bench/base_model.py for "
     "speed and memory benches only: it copies the Dutch input. Never ship it.",
     "links": [],
@@ -192,7 +196,7 @@ def build_ct2_model(vocabulary: list[str], out_dir: Path, seed: int = 7) -> Path
     for layer in spec.decoder.layer:
         _layer(layer, rng, cross=True)
     _plant_copy_path(spec.decoder.layer[0])
-    spec.decoder.projection.weight = tokens.copy()
+    spec.decoder.projection.weight = tokens * PROJECTION_SCALE
     spec.decoder.projection.bias = np.zeros(VOCAB_SIZE, dtype=np.float32)
     spec.config.add_source_eos = True
     spec.register_source_vocabulary(vocabulary)
@@ -204,7 +208,7 @@ def build_ct2_model(vocabulary: list[str], out_dir: Path, seed: int = 7) -> Path
     return out_dir
 
 
-def parameter_count(model_dir: Path) -> int:
+def parameter_count() -> int:
     """Parameters of the layers built here (embeddings counted once per table)."""
     per_attention = 4 * D_MODEL * D_MODEL + 4 * D_MODEL
     per_ffn = 2 * D_MODEL * FFN + FFN + D_MODEL
