@@ -67,6 +67,11 @@ def prepare(seed_debs: Path | None) -> None:
         _tatoeba(),
     )
     corpus.write_tsv(train_pairs, WORK / "train.tsv")
+    # Where each training line came from ("tatoeba", "help:...+tag", ...): lets a
+    # training stage pick the augmented lines (--mix augmented).
+    (WORK / "train_origins.txt").write_text(
+        "".join(p.origin + "\n" for p in train_pairs), encoding="utf-8"
+    )
     corpus.write_tsv(heldout, HELDOUT)
     corpus.write_tsv(tatoeba_heldout, TATOEBA_HELDOUT)
     debs_info = {
@@ -91,7 +96,7 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _split(rows: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def _split(rows: list) -> tuple[list, list]:
     """Random dev split for loss monitoring only (the real eval set is whole held-out pages)."""
     rng = random.Random(13)
     rows = rows[:]
@@ -99,14 +104,33 @@ def _split(rows: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], list[tup
     return rows[DEV_SIZE:], rows[:DEV_SIZE]
 
 
-def run_training(minutes: float, fresh: bool, max_tokens: int) -> None:
+def _augmented_mix(rows: list[tuple[str, str]], origins: list[str]) -> list[tuple[str, str]]:
+    """Every copy/tag variant plus as many other lines (seeded sample): half augmented.
+
+    A second training stage on this mix (OpusTrainer-style stages) gives the copy and
+    tag skills more updates when CPU time is short; the dev set stays the same.
+    """
+    augmented = [r for r, o in zip(rows, origins, strict=True) if o.endswith(("+copy", "+tag"))]
+    others = [r for r, o in zip(rows, origins, strict=True) if not o.endswith(("+copy", "+tag"))]
+    return augmented + random.Random(29).sample(others, min(len(others), len(augmented)))
+
+
+def run_training(minutes: float, fresh: bool, max_tokens: int, mix: str = "all") -> None:
     """Train (or resume) the Marian model for a wall-clock budget."""
     import sentencepiece as spm
     from train import encode_pairs, new_model, train, vocabulary
 
     sp = spm.SentencePieceProcessor(model_file=str(WORK / "spm.model"))
     rows = corpus.read_tsv(WORK / "train.tsv")
-    train_rows, dev_rows = _split(rows)
+    origins = (WORK / "train_origins.txt").read_text(encoding="utf-8").splitlines()
+    # Split (line, origin) together: same shuffle as the lines alone, so the dev set is
+    # the same in every stage.
+    split_train, split_dev = _split(list(zip(rows, origins, strict=True)))
+    train_rows = [r for r, _ in split_train]
+    dev_rows = [r for r, _ in split_dev]
+    if mix == "augmented":
+        train_rows = _augmented_mix(train_rows, [o for _, o in split_train])
+        print(f"mix=augmented: {len(train_rows)} lines, half of them copy/tag variants")
     ckpt = WORK / "ckpt"
     if fresh and ckpt.exists():
         shutil.rmtree(ckpt)
@@ -137,6 +161,12 @@ def main(argv: list[str] | None = None) -> int:
         help="padded tokens per batch (smaller = more updates per CPU minute)",
     )
     parser.add_argument("--fresh", action="store_true", help="discard checkpoints before training")
+    parser.add_argument(
+        "--mix",
+        default="all",
+        choices=["all", "augmented"],
+        help="training lines: all, or half copy/tag variants (a second stage)",
+    )
     parser.add_argument("--checkpoint", default="best", choices=["best", "last"])
     parser.add_argument(
         "--seed-debs",
@@ -153,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.stage in ("prepare", "all"):
         prepare(args.seed_debs)
     if args.stage in ("train", "all"):
-        run_training(args.minutes, args.fresh, args.max_tokens)
+        run_training(args.minutes, args.fresh, args.max_tokens, args.mix)
     if args.stage in ("pack", "all"):
         pack.build_package(WORK, args.checkpoint, OUTPUT, DATA_LICENSE)
     if args.stage in ("evaluate", "all"):
