@@ -29,11 +29,17 @@ BENCH_DATA = REPO / "bench" / "data"
 SAMPLE_ARTICLES = REPO / "stream" / "demo" / "data" / "sample_articles.jsonl"
 
 
+_ISOLATED: list[Path] = []
+
+
 def isolate_argos() -> Path:
     """Point Argos at a bench-private package directory and our compute type; must run
-    before Argos is imported (it reads both from the environment at import)."""
+    before Argos is imported (it reads both from the environment at import). Calling it
+    again (a bench importing another bench's module) returns the same directory."""
     import sys
 
+    if _ISOLATED:
+        return _ISOLATED[0]
     if "argostranslate" in sys.modules:
         raise RuntimeError("isolate_argos() must run before argostranslate is imported")
     packages = Path(tempfile.mkdtemp(prefix="nieuwsstroom-bench-argos-")) / "packages"
@@ -43,6 +49,7 @@ def isolate_argos() -> Path:
     from nieuwsstroom.stream.settings import Settings
 
     os.environ["ARGOS_COMPUTE_TYPE"] = Settings().translate_compute_type
+    _ISOLATED.append(packages)
     return packages
 
 
@@ -99,7 +106,11 @@ def load_articles() -> list[Article]:
 
 def load_heldout_pairs() -> list[tuple[str, str]]:
     """(Dutch, English) pairs of the held-out LibreOffice help set (MPL-2.0)."""
-    path = BENCH_DATA / "libreoffice_help_nl_en_heldout.tsv"
+    return load_pairs(BENCH_DATA / "libreoffice_help_nl_en_heldout.tsv")
+
+
+def load_pairs(path: Path) -> list[tuple[str, str]]:
+    """(Dutch, English) pairs of a `nl<TAB>en` file; blank or one-sided lines skipped."""
     pairs: list[tuple[str, str]] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         nl, sep, en = line.partition("\t")

@@ -48,6 +48,51 @@ def bench_sentences() -> list[str]:
     return sentences
 
 
+def measure(
+    model_path: Path | None,
+    sentences: list[str],
+    *,
+    orders: int,
+    batch: int,
+    compute_types: tuple[str, ...] = COMPUTE_TYPES,
+) -> dict[str, tuple[float, float]]:
+    """compute type -> (share of sentences identical in every batch to alone, batched
+    sentences/s); prints a line per compute type."""
+    settings = Settings()
+    figures: dict[str, tuple[float, float]] = {}
+    for compute_type in compute_types:
+        translator = translator_from_settings(
+            settings.model_copy(
+                update={
+                    "argos_model": model_path,
+                    "translation_cache_size": 0,
+                    "translate_compute_type": compute_type,
+                }
+            )
+        )
+        if compute_type == compute_types[0]:
+            print(f"model: {describe(translator)}")
+        alone = [translator.translate_batch([s])[0] for s in sentences]
+        changed: set[int] = set()
+        batched_s = 0.0
+        for order in range(orders):
+            indices = list(range(len(sentences)))
+            random.Random(order).shuffle(indices)
+            started = time.perf_counter()
+            for i in range(0, len(indices), batch):
+                chunk = indices[i : i + batch]
+                outputs = translator.translate_batch([sentences[k] for k in chunk])
+                changed |= {k for k, out in zip(chunk, outputs, strict=True) if out != alone[k]}
+            batched_s += time.perf_counter() - started
+        rate = len(sentences) * orders / batched_s
+        figures[compute_type] = (1 - len(changed) / len(sentences), rate)
+        print(
+            f"{compute_type}: {len(changed)} of {len(sentences)} sentences translated "
+            f"differently in some batch than alone; batched {rate:.1f} sentences/s"
+        )
+    return figures
+
+
 def main() -> None:
     """Print the per-compute-type breakdown and `batched_identical_ratio=<x>` last."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -59,44 +104,13 @@ def main() -> None:
     settings = Settings()
     sentences = bench_sentences()
     print(f"sentences={len(sentences)} batch={args.batch} orders={args.orders}")
-    identical_share: dict[str, float] = {}
-    batched_rate: dict[str, float] = {}
-    for compute_type in COMPUTE_TYPES:
-        translator = translator_from_settings(
-            settings.model_copy(
-                update={
-                    "argos_model": model_archive(args.model),
-                    "translation_cache_size": 0,
-                    "translate_compute_type": compute_type,
-                }
-            )
-        )
-        if compute_type == COMPUTE_TYPES[0]:
-            print(f"model: {describe(translator)}")
-        alone = [translator.translate_batch([s])[0] for s in sentences]
-        changed: set[int] = set()
-        batched_s = 0.0
-        for order in range(args.orders):
-            indices = list(range(len(sentences)))
-            random.Random(order).shuffle(indices)
-            started = time.perf_counter()
-            for i in range(0, len(indices), args.batch):
-                chunk = indices[i : i + args.batch]
-                outputs = translator.translate_batch([sentences[k] for k in chunk])
-                changed |= {k for k, out in zip(chunk, outputs, strict=True) if out != alone[k]}
-            batched_s += time.perf_counter() - started
-        identical_share[compute_type] = 1 - len(changed) / len(sentences)
-        rate = batched_rate[compute_type] = len(sentences) * args.orders / batched_s
-        print(
-            f"{compute_type}: {len(changed)} of {len(sentences)} sentences translated "
-            f"differently in some batch than alone; batched {rate:.1f} sentences/s"
-        )
-    print(f"float32_vs_int8_batched_speed={batched_rate['float32'] / batched_rate['int8']:.2f}")
+    figures = measure(model_archive(args.model), sentences, orders=args.orders, batch=args.batch)
+    print(f"float32_vs_int8_batched_speed={figures['float32'][1] / figures['int8'][1]:.2f}")
     ours = settings.translate_compute_type
-    if ours not in identical_share:
+    if ours not in figures:
         sys.exit(f"the pipeline's compute type {ours!r} is not one this bench measures")
     print(f"pipeline compute type: {ours}")
-    print(f"batched_identical_ratio={identical_share[ours]:.4f}")
+    print(f"batched_identical_ratio={figures[ours][0]:.4f}")
 
 
 if __name__ == "__main__":

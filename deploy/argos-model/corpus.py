@@ -51,15 +51,20 @@ class Pair:
     origin: str
 
 
-def fetch_debs(debs_dir: Path, seed_dir: Path | None = None) -> dict[str, Path]:
-    """Return the three .deb files, downloading them with apt-get if missing.
+def fetch_debs(
+    debs_dir: Path, seed_dir: Path | None = None, packages: dict[str, str] | None = None
+) -> dict[str, Path]:
+    """Return the .deb of each package (name -> pinned version), downloading if missing.
 
     ``seed_dir`` lets a machine reuse debs that were downloaded earlier; the
-    fallback is ``apt-get download`` so a fresh Debian 12 box can rebuild.
+    fallback is ``apt-get download name=version`` so a fresh Debian 12 box can
+    rebuild. Default: the three LibreOffice packages.
     """
+    if packages is None:
+        packages = dict.fromkeys(DEBIAN_PACKAGES, PINNED_VERSION)
     debs_dir.mkdir(parents=True, exist_ok=True)
     found: dict[str, Path] = {}
-    for name in DEBIAN_PACKAGES:
+    for name, version in packages.items():
         candidates = sorted(debs_dir.glob(f"{name}_*.deb"))
         if not candidates and seed_dir is not None and seed_dir.is_dir():
             for deb in sorted(seed_dir.glob(f"{name}_*.deb")):
@@ -68,12 +73,12 @@ def fetch_debs(debs_dir: Path, seed_dir: Path | None = None) -> dict[str, Path]:
                 candidates = [target]
         if not candidates:
             # Pin the version the committed model was built from; fall back to
-            # whatever the archive has now (a newer security update) if it is gone.
+            # whatever the archive has now (a newer update) if it is gone.
             pinned = subprocess.run(
-                ["apt-get", "download", f"{name}={PINNED_VERSION}"], cwd=debs_dir, check=False
+                ["apt-get", "download", f"{name}={version}"], cwd=debs_dir, check=False
             )
             if pinned.returncode != 0:
-                print(f"warning: {name}={PINNED_VERSION} unavailable, downloading the current one")
+                print(f"warning: {name}={version} unavailable, downloading the current one")
                 subprocess.run(["apt-get", "download", name], cwd=debs_dir, check=True)
             candidates = sorted(debs_dir.glob(f"{name}_*.deb"))
         if not candidates:

@@ -22,27 +22,19 @@ import time
 import zipfile
 from pathlib import Path
 
-PACKAGE_DIR_NAME = "translate-nl_en-nieuwsstroom_test-1_0"
-MAX_PACKAGE_BYTES = 10 * 1024 * 1024
-ARGOS_BEAM_SIZE = 4  # argostranslate.settings.beam_size default
+from licence import data_license_text
+
+PACKAGE_DIR_NAME = "translate-nl_en-nieuwsstroom_test-2_0"
+MAX_PACKAGE_BYTES = 25 * 1024 * 1024
 CHECK_SENTENCES = [
     "Klik op de knop om het bestand op te slaan.",
     "Selecteer de cellen die u wilt opmaken.",
     "Kies Opmaak - Cellen en klik op het tabblad Randen.",
     "De minister-president heeft gisteren in Den Haag een nieuw kabinet gepresenteerd.",
+    "Tom woont in __source__ Antwerpen __target__ Antwerp __done__.",
 ]
-SAMPLE_SENTENCES = [
-    "Klik op de knop om het bestand op te slaan.",
-    "Selecteer de cellen die u wilt opmaken.",
-    "Kies Extra - Opties - LibreOffice Writer - Algemeen.",
-    "Het document wordt automatisch opgeslagen.",
-    "Voer de naam van de nieuwe tabel in.",
-    "De Russische en Oekraïense delegaties hebben dinsdag in Istanbul onderhandeld over "
-    "een staakt-het-vuren.",
-]
-
 METADATA = {
-    "package_version": "1.0",
+    "package_version": "2.0",
     "argos_version": "1.9",
     "from_code": "nl",
     "from_name": "Dutch",
@@ -51,12 +43,18 @@ METADATA = {
     "type": "translate",
     "package_name": "Dutch-English (nieuwsstroom small TEST model)",
     "description": (
-        "nieuwsstroom's small TEST model (~7.7M parameters), trained from scratch on "
-        "LibreOffice help and UI text (MPL-2.0, Debian packages). It exists to exercise "
-        "the Argos/CTranslate2 code path offline; it translates software text passably "
-        "and news badly. Not for news quality: install the official Argos nl->en package."
+        "nieuwsstroom's small TEST model (~9.5M parameters), trained from scratch on "
+        "LibreOffice help/UI text, GNOME help, the Debian handbook, iso-codes names and "
+        "Tatoeba sentences. It exists to exercise the Argos/CTranslate2 code path offline; "
+        "it translates software text passably and news badly. NOT for news: install the "
+        "official Argos nl->en package. Trained to copy unknown names and numbers and to "
+        "obey inline terminology tags (see terminology_tags)."
     ),
     "links": [],
+    # Not an Argos key: tells nieuwsstroom's translator that this model was trained
+    # for OpusTrainer-style inline constraints "__source__ SRC __target__ TGT __done__".
+    # Official Argos packages never carry it.
+    "terminology_tags": {"source": "__source__", "target": "__target__", "done": "__done__"},
 }
 
 
@@ -131,42 +129,27 @@ def verify_first_word(work: Path, which: str, ct2_dir: Path) -> None:
 
 
 def _readme(step_info: str) -> str:
+    import train
+
     return (
-        "# nieuwsstroom small nl->en TEST model\n\n"
-        "Marian-style transformer (d_model 256, 3+3 layers, ~7.7M parameters) trained from "
-        "scratch on LibreOffice help and UI text, converted to CTranslate2 int8, SentencePiece "
-        "unigram vocabulary (8k, shared).\n\n"
-        "It exists so nieuwsstroom's tests and demo can run the real Argos Translate code path "
-        "offline. It is NOT a news translation model: install the official Argos "
-        "`translate-nl_en` package for real use.\n\n"
+        "# nieuwsstroom small nl->en TEST model (2.0)\n\n"
+        "**This is a TEST model, not a news translator.** It exists so nieuwsstroom's tests "
+        "and demo can run the real Argos Translate code path offline. For real use install "
+        "the official Argos `translate-nl_en` package.\n\n"
+        f"Marian-style transformer (d_model {train.D_MODEL}, {train.ENCODER_LAYERS}+"
+        f"{train.DECODER_LAYERS} layers, FFN {train.FFN}) trained from scratch on "
+        "LibreOffice help/UI text, GNOME help, the Debian handbook, iso-codes names and "
+        "Tatoeba sentences, converted to CTranslate2 int8. One shared SentencePiece unigram "
+        f"vocabulary ({train.VOCAB_SIZE} pieces, byte fallback) with the user-defined symbols "
+        "`__source__`, `__target__`, `__done__`.\n\n"
+        "Trained to copy unknown names and numbers, and to obey inline terminology "
+        "constraints in the OpusTrainer convention: a source span written as "
+        "`__source__ SRC __target__ TGT __done__` is rendered as TGT (metadata.json key "
+        "`terminology_tags`).\n\n"
         f"{step_info}\n\n"
         "Built by `deploy/argos-model/build_nl_en_package.py` in the nieuwsstroom repository. "
-        "Training data licence: see LICENSE (MPL-2.0).\n"
-    )
-
-
-def data_license_text(versions: str) -> str:
-    """MPL-2.0 note naming the exact Debian packages the model was trained on."""
-    lines = "".join(f"- `{line}`\n" for line in versions.strip().splitlines())
-    return (
-        "# Training data licence of the nieuwsstroom nl->en test model\n\n"
-        "`translate-nl_en-nieuwsstroom_test-1.0.argosmodel` is a derived work: a neural "
-        "translation model trained on text from LibreOffice, taken from these Debian 12 "
-        "packages (package name and version):\n\n"
-        f"{lines}\n"
-        "Used text: the Dutch and English (en-US) help pages "
-        "(`/usr/share/libreoffice/help/{nl,en-US}/text/**.html`, paragraphs aligned by "
-        "HTML element id) and the Dutch UI message catalogs "
-        "(`/usr/lib/libreoffice/program/resource/nl/LC_MESSAGES/*.mo`, English msgid / "
-        "Dutch msgstr).\n\n"
-        "LibreOffice and its help and translations are licensed under the Mozilla Public "
-        "License, v. 2.0 (https://mozilla.org/MPL/2.0/); see "
-        "`/usr/share/doc/libreoffice-help-nl/copyright` in the packages for the full notice. "
-        "Copyright: The Document Foundation and the LibreOffice contributors.\n\n"
-        "The source text is available from Debian (`apt-get source libreoffice`, or "
-        "`apt-get download` of the packages above) and from https://www.libreoffice.org/. "
-        "The model weights, SentencePiece model and build script are distributed under the "
-        "same MPL-2.0 terms.\n"
+        "Training data licences and attribution (Sentences from Tatoeba, tatoeba.org, "
+        "CC BY 2.0 FR): see LICENSE.\n"
     )
 
 
@@ -177,8 +160,7 @@ def build_package(work: Path, which: str, output: Path, data_license: Path) -> P
     import torch
 
     step = torch.load(work / "ckpt" / f"{which}.pt", map_location="cpu")["step"]
-    versions = (work / "deb_versions.txt").read_text(encoding="utf-8")
-    license_text = data_license_text(versions)
+    license_text = data_license_text(work)
     stage = work / "pkg"
     if stage.exists():
         shutil.rmtree(stage)
@@ -240,71 +222,18 @@ def _verify_argos_in_process(argosmodel: Path) -> None:
     meta = json.loads((pkg.package_path / "metadata.json").read_text(encoding="utf-8"))
     print(f"installed {meta['package_name']!r} v{pkg.package_version} at {pkg.package_path}")
     translator = ctranslate2.Translator(str(pkg.package_path / "model"), intra_threads=2)
-    for text in CHECK_SENTENCES[:2]:
+    if meta.get("terminology_tags", {}).get("source") != "__source__":
+        raise AssertionError(f"metadata.json lacks terminology_tags: {meta}")
+    for text in CHECK_SENTENCES:
         hyps = translate.apply_packaged_translation(pkg, text, translator, _WholeText(), 1)
-        print(f"  argos: {text} -> {hyps[0].value}")
+        print(f"  argos apply_packaged_translation: {text} -> {hyps[0].value}")
         if not hyps[0].value.strip():
             raise AssertionError(f"empty translation for {text!r}")
-
-
-def translate_lines(argosmodel: Path, lines: list[str], work: Path) -> list[str]:
-    """Translate exactly as Argos does (pieces in, ``translate_batch`` options, decode)."""
-    import ctranslate2
-    import sentencepiece as spm
-
-    root = work / "eval_pkg"
-    if root.exists():
-        shutil.rmtree(root)
-    with zipfile.ZipFile(argosmodel) as zf:
-        zf.extractall(root)
-    pkg_dir = next(root.iterdir())
-    sp = spm.SentencePieceProcessor(model_file=str(pkg_dir / "sentencepiece.model"))
-    translator = ctranslate2.Translator(str(pkg_dir / "model"), device="cpu", intra_threads=2)
-    results = translator.translate_batch(
-        [sp.encode(line, out_type=str) for line in lines],
-        target_prefix=None,
-        replace_unknowns=True,
-        max_batch_size=32,
-        batch_type="tokens",
-        beam_size=ARGOS_BEAM_SIZE,
-        length_penalty=0.2,
-        return_scores=True,
-    )
-    out = []
-    for r in results:
-        text = sp.decode_pieces(r.hypotheses[0]).replace("▁", " ").replace("_", " ")
-        out.append(text[1:] if text.startswith(" ") else text)
-    return out
-
-
-def evaluate(argosmodel: Path, heldout: Path, work: Path) -> None:
-    """BLEU/chrF on the held-out help pages + sample translations, printed and saved."""
-    import sacrebleu
-    from corpus import read_tsv
-
-    rows = read_tsv(heldout)
-    start = time.monotonic()
-    hyps = translate_lines(argosmodel, [nl for nl, _ in rows], work)
-    elapsed = time.monotonic() - start
-    refs = [en for _, en in rows]
-    bleu = sacrebleu.corpus_bleu(hyps, [refs])
-    chrf = sacrebleu.corpus_chrf(hyps, [refs])
-    lines = [
-        f"heldout pairs={len(rows)} translate_s={elapsed:.1f}",
-        f"BLEU={bleu.score:.1f} ({bleu})",
-        f"chrF={chrf.score:.1f} ({chrf})",
-        "samples:",
-    ]
-    for src, hyp in zip(
-        SAMPLE_SENTENCES, translate_lines(argosmodel, SAMPLE_SENTENCES, work), strict=True
-    ):
-        lines.append(f"  nl: {src}\n  en: {hyp}")
-    lines.append("heldout examples:")
-    for (nl, en), hyp in list(zip(rows, hyps, strict=True))[:5]:
-        lines.append(f"  nl : {nl}\n  ref: {en}\n  hyp: {hyp}")
-    report = "\n".join(lines)
-    print(report)
-    (work / "eval.txt").write_text(report + "\n", encoding="utf-8")
+    # Argos's public translate path, with an offline sentencizer (MiniSBD would download).
+    translation = translate.get_translation_from_codes("nl", "en")
+    getattr(translation, "underlying", translation).sentencizer = _WholeText()
+    text = CHECK_SENTENCES[0]
+    print(f"  argos translate(): {text} -> {translation.translate(text)}")
 
 
 if __name__ == "__main__":
