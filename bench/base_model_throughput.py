@@ -19,7 +19,7 @@ worker's and translator's settings (threads, beam, batch) from the environment:
    translated alone, per compute type, and how far the hypothesis scores move with
    the batch (a numeric measure that does not depend on what the weights say);
 3. the end-to-end pipeline bench (bench/pipeline_bench.py) with this model and the
-   pipeline's compute type (NIEUWSSTROOM_TRANSLATE_COMPUTE_TYPE, default float32):
+   pipeline's compute type (NIEUWSSTROOM_TRANSLATE_COMPUTE_TYPE, default int8):
    translator alone vs one worker, articles/s per busy core, latency p50/p95 at half
    load, worker peak RSS. No scaling phase: two base-size workers on 2 cores only
    share them.

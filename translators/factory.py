@@ -24,7 +24,7 @@ def build_translator(
     threads: int,
     beam_size: int,
     cache_size: int,
-    compute_type: str = "float32",
+    compute_type: str = "int8",
     packages_dir: Path | None = None,
 ) -> TermTranslator:
     """Resolve the nl->en package and wrap it:
@@ -33,9 +33,9 @@ def build_translator(
     The result is a `TermTranslator`: plain `translate_batch` gives exactly the
     Argos output, `translate_terms` also renders given spans as given names.
 
-    `cache_size=0` disables the cache. `compute_type` defaults to float32 because
-    int8 output depends on the padding of the batch a sentence lands in, and a
-    repeated article must translate identically (Settings.translate_compute_type).
+    `cache_size=0` disables the cache. `compute_type` defaults to int8, as the stream's
+    setting does: faster and smaller at real model sizes; its output may rarely depend
+    on the padding of the batch a sentence lands in (Settings.translate_compute_type).
     `provenance["test_model"]` tells the caller whether the small test model is in use
     (say so loudly).
     Raises `ModelNotFoundError` / `InvalidModelError` (both `TranslatorError`).

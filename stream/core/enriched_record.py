@@ -6,10 +6,16 @@ enough to publish at all. The size check happens here, once, before anything
 is sent: a record over Kafka's message limit would be refused by the broker on
 every retry, so it becomes a dead letter (stage `publish`) at once.
 
-`content_hash` is SHA-256 over the record without `provenance` (which holds
-processing times), keys sorted: the same input gives the same hash on any
-worker and in any batch, so consumers of an at-least-once stream can drop
-exact repeats by `(id, content_hash)`.
+`content_hash` identifies the WORK, not its output: SHA-256 over the input
+article (as decoded and cleaned) and the versions of everything that enriched
+it (schema, pipeline version, translation model and compute type, knowledge
+base build, linking policy), keys sorted. Re-processing the same input with the
+same deployment gives the same hash on any worker and in any batch, so
+consumers of an at-least-once stream drop repeats by `(id, content_hash)`.
+It is not over the output on purpose: translation runs in int8 by default (2-3x
+faster than float32 at the size of the official models, `bench/base_model_throughput.py`),
+and int8 output may, rarely, change with the padding of the batch a sentence
+lands in; a repeat is still the same work and must be recognisable as one.
 """
 
 from __future__ import annotations
@@ -30,9 +36,31 @@ MAX_RECORD_BYTES = 1_000_000
 """Largest enriched record we publish: Kafka's default message.max.bytes is ~1 MB."""
 
 
-def content_hash(content: dict[str, Any]) -> str:
-    """`sha256:<hex>` of the record's content (no provenance), keys sorted."""
-    digest = hashlib.sha256(orjson.dumps(content, option=orjson.OPT_SORT_KEYS)).hexdigest()
+VOLATILE_PROVENANCE = frozenset({"kb_path"})
+"""Provenance keys that name where a worker keeps things, not what it is: not hashed."""
+
+
+def enrichment_versions(
+    *,
+    pipeline_version: str,
+    translator: dict[str, Any],
+    knowledge_base: dict[str, Any],
+    policy: dict[str, Any],
+) -> dict[str, Any]:
+    """Everything besides the input that decides an enriched record's content."""
+    return {
+        "schema": ENRICHED_SCHEMA,
+        "pipeline_version": pipeline_version,
+        "translator": {k: v for k, v in translator.items() if k not in VOLATILE_PROVENANCE},
+        "knowledge_base": {k: v for k, v in knowledge_base.items() if k not in VOLATILE_PROVENANCE},
+        "policy": policy,
+    }
+
+
+def content_hash(article: dict[str, Any], versions: dict[str, Any]) -> str:
+    """`sha256:<hex>` of the input article and the enrichment versions, keys sorted."""
+    payload = {"input": article, "versions": versions}
+    digest = hashlib.sha256(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)).hexdigest()
     return f"sha256:{digest}"
 
 
@@ -43,10 +71,11 @@ def enriched_record(
     body_en: str,
     language: dict[str, Any],
     entities: Sequence[Entity],
+    versions: dict[str, Any],
     provenance: dict[str, Any],
 ) -> dict[str, Any]:
     """The `articles.enriched` value: the input fields, the enrichment, hash and provenance."""
-    content = {
+    record = {
         **article,
         "schema": ENRICHED_SCHEMA,
         "title_en": title_en,
@@ -55,7 +84,7 @@ def enriched_record(
         "entities": [e.to_json() for e in entities if e.qid is not None],
         "unlinked": [e.to_json() for e in entities if e.qid is None],
     }
-    return {**content, "content_hash": content_hash(content), "provenance": provenance}
+    return {**record, "content_hash": content_hash(article, versions), "provenance": provenance}
 
 
 def encode_publishable(record: dict[str, Any]) -> bytes:

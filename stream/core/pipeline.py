@@ -35,6 +35,7 @@ from nieuwsstroom.stream.core.dead_letters import dead_letter
 from nieuwsstroom.stream.core.enriched_record import (
     encode_publishable,
     enriched_record,
+    enrichment_versions,
     mention_records,
 )
 from nieuwsstroom.stream.core.entity_terms import (
@@ -88,6 +89,7 @@ class ArticlePipeline:
         stage_attempts: int = 3,
         stage_retry_backoff_s: float = 0.2,
         on_retry: Callable[[str], None] | None = None,
+        policy: dict[str, Any] | None = None,
     ) -> None:
         self._translate_articles = translate_articles
         self._linker = linker
@@ -98,6 +100,8 @@ class ArticlePipeline:
         self._backoff_s = stage_retry_backoff_s
         self._on_retry = on_retry
         """Told the stage name before each retry (the worker counts them for ops)."""
+        self._policy = dict(policy or {})
+        """Settings that change what a record says (link threshold, English passthrough)."""
 
     def warm_up(self) -> None:
         """Load the language model now (about a second) instead of on the first article."""
@@ -241,16 +245,25 @@ class ArticlePipeline:
         article = item.article
         item.timings_ms["total"] = round(sum(item.timings_ms.values()), 3)
         processed_at = utc_now()
+        knowledge_base = self._linker.provenance
+        versions = enrichment_versions(
+            pipeline_version=__version__,
+            translator=self._translator_provenance,
+            knowledge_base=knowledge_base,
+            policy=self._policy,
+        )
         record = enriched_record(
             article,
             title_en=title_en,
             body_en=body_en,
             language=item.language.to_json(),
             entities=entities,
+            versions=versions,
             provenance={
                 "pipeline_version": __version__,
                 "translator": self._translator_provenance,
-                "knowledge_base": self._linker.provenance,
+                "knowledge_base": knowledge_base,
+                "policy": self._policy,
                 "timings_ms": dict(item.timings_ms),
                 "input_cleaning": item.decoded.cleaning_summary(),
                 "processed_at": processed_at,

@@ -102,6 +102,10 @@ def build_runtime(settings: Settings, *, on_retry: Callable[[str], None] | None 
         stage_attempts=settings.stage_attempts,
         stage_retry_backoff_s=settings.stage_retry_backoff_s,
         on_retry=on_retry,
+        policy={
+            "link_threshold": settings.link_threshold,
+            "english_passthrough": settings.english_passthrough,
+        },
     )
     return Runtime(translator, linker, pipeline, learner=learner)
 

@@ -256,6 +256,43 @@ def test_a_repeated_article_gets_the_same_content_hash_and_record(pipeline):
     assert changed.record["content_hash"] != first.record["content_hash"]
 
 
+def test_content_hash_names_the_input_and_the_enrichment_versions_not_the_output():
+    from nieuwsstroom.stream.core.enriched_record import content_hash, enrichment_versions
+
+    article = {"id": "a", "title": "Titel", "body": "Tekst."}
+    translator = {"engine": "argos-translate", "model": "m", "compute_type": "int8"}
+    kb = {"kb_build_id": "b1", "kb_path": "/var/lib/kb.sqlite"}
+    versions = enrichment_versions(
+        pipeline_version="1", translator=translator, knowledge_base=kb, policy={"t": 0.6}
+    )
+    same_elsewhere = enrichment_versions(
+        pipeline_version="1",
+        translator=translator,
+        knowledge_base={**kb, "kb_path": "/other/worker/kb.sqlite"},  # where, not what
+        policy={"t": 0.6},
+    )
+    assert content_hash(article, versions) == content_hash(article, same_elsewhere)
+    for other in (
+        enrichment_versions(
+            pipeline_version="1", translator=translator, knowledge_base=kb, policy={"t": 0.7}
+        ),
+        enrichment_versions(
+            pipeline_version="1",
+            translator={**translator, "compute_type": "float32"},
+            knowledge_base=kb,
+            policy={"t": 0.6},
+        ),
+        enrichment_versions(
+            pipeline_version="1",
+            translator=translator,
+            knowledge_base={**kb, "kb_build_id": "b2"},
+            policy={"t": 0.6},
+        ),
+    ):
+        assert content_hash(article, other) != content_hash(article, versions)
+    assert content_hash({**article, "body": "Anders."}, versions) != content_hash(article, versions)
+
+
 def test_html_and_control_characters_are_cleaned_and_offsets_point_into_the_clean_text(
     pipeline,
 ):
