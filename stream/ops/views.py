@@ -13,6 +13,7 @@ shape JSON, so the figures are tested without HTTP and the HTTP without load.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import time
@@ -27,6 +28,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from nieuwsstroom.stream.kafka.lag import ConsumerState
 from nieuwsstroom.stream.kafka.security import kafka_security
 from nieuwsstroom.stream.kafka.topics import TopicNames, is_internal_topic
+from nieuwsstroom.stream.ops.broker_watch import BrokerWatch
 from nieuwsstroom.stream.ops.health import LoopHeartbeat, Readiness, broker_metadata
 from nieuwsstroom.stream.ops.metrics import PipelineMetrics, translation_cache_stats
 from nieuwsstroom.stream.ops.stats import PipelineStats
@@ -81,17 +83,24 @@ class WebState:
             self.consumers[f"{settings.app_id}-trending"] = ConsumerState(
                 self.trending.app, [self.topics.mentions]
             )
+        # The job each group does, as /metrics labels it (`consumer`): the same whatever
+        # the app id is, so alert rules need no group or topic names.
+        self.jobs = {settings.app_id: "enrich", f"{settings.app_id}-trending": "trending"}
+        self.broker_watch = BrokerWatch(settings.broker_gone_after_s)
         self.readiness = Readiness(
             self.runtime,
             self.topics,
             broker_metadata(self.settings.broker, 2.0, kafka_security(self.settings)),
+            cache_s=min(5.0, settings.broker_gone_after_s / 2),
+            watch=self.broker_watch,
         )
-        self.metrics = PipelineMetrics(app, self.stats, self.runtime)
+        self.metrics = PipelineMetrics(app, self.stats, self.runtime, self.broker_watch)
         self.heartbeat = LoopHeartbeat()
         self.started = time.time()
 
     async def consumer_lag(self) -> list[dict[str, Any]]:
-        """Lag rows of every consumer group in this worker, each naming its group."""
+        """Lag rows of every consumer group in this worker, each naming its group and the
+        group's job (`consumer`: `enrich` or `trending`)."""
         return [row for group in await self.group_lag() for row in group["lag"]]
 
     async def group_lag(self) -> list[dict[str, Any]]:
@@ -100,7 +109,8 @@ class WebState:
         changelogs, left out: they are not work waiting)."""
         groups = []
         for group, consumer in self.consumers.items():
-            rows = [{"group": group, **row} for row in await consumer.lag()]
+            job = self.jobs.get(group, group)
+            rows = [{"group": group, "consumer": job, **row} for row in await consumer.lag()]
             known = [row["lag"] for row in rows if row["lag"] is not None]
             groups.append(
                 {
@@ -160,6 +170,14 @@ def register_views(app: faust.App, state: WebState) -> None:
     @app.task
     async def loop_heartbeat() -> None:
         await state.heartbeat.run()
+
+    @app.task
+    async def probe_broker() -> None:
+        """Probe the broker whether or not anyone asks /ready, so that a broker that
+        stays away is noticed (`BrokerWatch`) and said once in the log."""
+        while True:
+            await state.readiness.checks()
+            await asyncio.sleep(state.readiness.cache_s)
 
     @app.page("/health")
     class Health(View):

@@ -10,8 +10,13 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from nieuwsstroom.stream.core.outcomes import DeadLetter, Enriched, RawMessage
 from nieuwsstroom.stream.kafka.topics import TopicNames
+from nieuwsstroom.stream.ops.broker_watch import BrokerWatch
 from nieuwsstroom.stream.ops.health import Readiness
-from nieuwsstroom.stream.ops.metrics import PipelineMetrics, translation_cache_stats
+from nieuwsstroom.stream.ops.metrics import (
+    DEAD_LETTER_STAGES,
+    PipelineMetrics,
+    translation_cache_stats,
+)
 from nieuwsstroom.stream.ops.stats import PipelineStats
 from nieuwsstroom.stream.worker.runtime import Runtime
 
@@ -127,11 +132,20 @@ def test_metrics_exposition_matches_stats(runtime):
 
     app = faust.App("metrics-test", broker="kafka://127.0.0.1:1", web_enabled=False)
     stats = PipelineStats()
-    metrics = PipelineMetrics(app, stats, runtime)
+    now = [100.0]
+    watch = BrokerWatch(30, clock=lambda: now[0])
+    metrics = PipelineMetrics(app, stats, runtime, watch)
     runtime.model_loaded.set()
     stats.received(4)
     stats.record(outcomes())
-    lag = [{"topic": "raw", "partition": 0, "end_offset": 10, "committed": 4, "lag": 6}]
+    watch.observe(False, "metadata request failed")  # the outage starts at 100 s
+    now[0] = 142.5  # and is 42.5 s old when scraped
+    lag = [
+        {"consumer": "enrich", "topic": "raw", "partition": 0, "end_offset": 10,
+         "committed": 4, "lag": 6},
+        {"consumer": "trending", "topic": "mentions", "partition": 1, "end_offset": 3,
+         "committed": None, "lag": None},
+    ]  # fmt: skip
     text = metrics.render(lag).decode()
     samples = {
         (s.name, tuple(sorted(s.labels.items()))): s.value
@@ -141,7 +155,18 @@ def test_metrics_exposition_matches_stats(runtime):
     assert samples[("nieuwsstroom_messages_in_total", ())] == 4
     assert samples[("nieuwsstroom_enriched_total", ())] == 2
     assert samples[("nieuwsstroom_deadlettered_total", (("stage", "validate"),))] == 1
-    assert samples[("nieuwsstroom_consumer_lag", (("partition", "0"), ("topic", "raw")))] == 6
+    for stage in DEAD_LETTER_STAGES:  # every stage from the start, so sums are never empty
+        assert ("nieuwsstroom_deadlettered_total", (("stage", stage),)) in samples
+    assert samples[("nieuwsstroom_deadlettered_total", (("stage", "publish"),))] == 0
+    enrich_p0 = (("consumer", "enrich"), ("partition", "0"), ("topic", "raw"))
+    trending_p1 = (("consumer", "trending"), ("partition", "1"), ("topic", "mentions"))
+    assert samples[("nieuwsstroom_consumer_lag", enrich_p0)] == 6
+    assert samples[("nieuwsstroom_partition_end_offset", enrich_p0)] == 10
+    assert samples[("nieuwsstroom_partition_committed_offset", enrich_p0)] == 4
+    assert samples[("nieuwsstroom_assigned_partition", trending_p1)] == 1
+    assert samples[("nieuwsstroom_partition_end_offset", trending_p1)] == 3
+    assert ("nieuwsstroom_consumer_lag", trending_p1) not in samples, "unknown lag: no sample"
+    assert samples[("nieuwsstroom_broker_unreachable_seconds", ())] == 42.5
     assert samples[("nieuwsstroom_stage_latency_seconds_count", (("stage", "total"),))] == 2
     assert samples[("nieuwsstroom_stage_latency_seconds_sum", (("stage", "total"),))] == 0.216
     assert samples[("nieuwsstroom_translation_cache_hits_total", ())] == 3
