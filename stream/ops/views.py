@@ -14,6 +14,7 @@ shape JSON, so the figures are tested without HTTP and the HTTP without load.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import socket
 import time
@@ -35,6 +36,8 @@ from nieuwsstroom.stream.ops.stats import PipelineStats
 from nieuwsstroom.stream.settings import Settings
 from nieuwsstroom.stream.worker.runtime import Runtime
 from nieuwsstroom.stream.worker.trending_app import Trending
+
+log = logging.getLogger(__name__)
 
 STATIC_ASSETS = {
     "dashboard.js": "application/javascript",
@@ -176,7 +179,10 @@ def register_views(app: faust.App, state: WebState) -> None:
         """Probe the broker whether or not anyone asks /ready, so that a broker that
         stays away is noticed (`BrokerWatch`) and said once in the log."""
         while True:
-            await state.readiness.checks()
+            try:
+                await state.readiness.checks()
+            except Exception:  # a probe must never take the worker down
+                log.exception("Readiness probe failed")
             await asyncio.sleep(state.readiness.cache_s)
 
     @app.page("/health")

@@ -5,7 +5,8 @@ every service in turn and waits for each: the agents, then the consumer, whose
 thread waits 60 s per app for a broker that is not there, then the producer.
 With the broker gone a stop took over two minutes, and a worker orphaned by its
 demo ignored SIGTERM for 45 s and more: longer than Kubernetes' 30 s grace
-period, so it was SIGKILLed anyway, only later.
+period, so it was SIGKILLed anyway, only later. (Upstream knows workers that hang
+on exit: robinhood/faust#484, #684.)
 
 `BoundedWorker` starts a timer when the stop begins (`on_stop`, whatever began
 it). If the process has not exited `stop_timeout_s` later, it logs why and

@@ -73,16 +73,23 @@ class Demo:
             assert time.monotonic() < deadline, f"no {text!r} yet:\n{self.output()[-3000:]}"
             time.sleep(0.3)
 
-    def children(self) -> dict[str, Proc]:
-        """The worker, the Kafka JVM and the reaper, by what they run."""
-        found: dict[str, Proc] = {}
-        for proc in children_of(self.proc.pid):
-            if "kafka.Kafka" in proc.cmdline:
-                found["jvm"] = proc
-            elif "nieuwsstroom worker" in proc.cmdline:
-                found["worker"] = proc
-            elif "process.reaper" in proc.cmdline:
-                found["reaper"] = proc
+    def children(self, *, wait: bool = False) -> dict[str, Proc]:
+        """The worker, the Kafka JVM and the reaper, by what they run (`wait`: until all
+        three have started)."""
+        deadline = time.monotonic() + (START_TIMEOUT_S if wait else 0)
+        while True:
+            found: dict[str, Proc] = {}
+            for proc in children_of(self.proc.pid):
+                if "kafka.Kafka" in proc.cmdline:
+                    found["jvm"] = proc
+                elif "nieuwsstroom worker" in proc.cmdline:
+                    found["worker"] = proc
+                elif "process.reaper" in proc.cmdline:
+                    found["reaper"] = proc
+            if len(found) == 3 or time.monotonic() >= deadline:
+                break
+            assert self.proc.poll() is None, f"the demo exited:\n{self.output()[-3000:]}"
+            time.sleep(0.2)
         assert set(found) == {"jvm", "worker", "reaper"}, found
         self.children_seen = found
         return found
@@ -140,13 +147,14 @@ def test_sigterm_stops_a_serving_demo_like_ctrl_c(demo_factory, record_property)
 def test_a_demo_killed_outright_leaves_no_process_and_no_folder(
     demo_factory, record_property, sigterm_first
 ):
-    """SIGKILL while the demo processes its input (the worker is up, the article is on its
-    way). With `sigterm_first`, SIGKILL follows 0.5 s after SIGTERM, in the middle of the
-    demo's own clean-up (as a supervisor's second signal can), so both halves are tested:
-    the clean-up cut short, and no clean-up at all."""
+    """With `sigterm_first`: SIGKILL 0.5 s after SIGTERM, while the worker is up and the
+    article on its way, so in the middle of the demo's own clean-up (as a supervisor's
+    second signal can land). Without: SIGKILL alone, as soon as the worker process exists
+    (still starting: `timeout -s KILL` on a demo), so no clean-up code runs at all."""
     demo = demo_factory()
-    demo.wait_for("Worker running")
-    children = demo.children()
+    if sigterm_first:
+        demo.wait_for("Worker running")
+    children = demo.children(wait=True)
 
     started = time.monotonic()
     if sigterm_first:

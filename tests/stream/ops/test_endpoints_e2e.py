@@ -131,10 +131,23 @@ def test_metrics_match_the_stats(web_pipeline: WebPipeline):
         key = ("nieuwsstroom_stage_latency_seconds_count", (("stage", stage),))
         assert samples[key] == len(pipeline.enriched)
     raw = pipeline.settings.topic_raw
+    arrived = 0.0
     for partition in ("0", "1"):
-        labels = (("partition", partition), ("topic", raw))
+        labels = (("consumer", "enrich"), ("partition", partition), ("topic", raw))
         assert ("nieuwsstroom_consumer_lag", labels) in samples
         assert samples[("nieuwsstroom_assigned_partition", labels)] == 1
+        end = samples[("nieuwsstroom_partition_end_offset", labels)]
+        assert samples[("nieuwsstroom_partition_committed_offset", labels)] <= end
+        arrived += end
+    assert arrived == pipeline.sent, "the raw partitions' end offsets count what arrived"
+    mentions = pipeline.settings.topic_mentions
+    assert any(
+        name == "nieuwsstroom_assigned_partition"
+        and ("consumer", "trending") in labels
+        and ("topic", mentions) in labels
+        for name, labels in samples
+    ), "the trending consumer's partitions are labelled with its job"
+    assert samples[("nieuwsstroom_broker_unreachable_seconds", ())] == 0
     assert samples[("nieuwsstroom_loaded", (("component", "model"),))] == 1
     assert samples[("nieuwsstroom_loaded", (("component", "knowledge_base"),))] == 1
     assert samples[("nieuwsstroom_translation_cache_misses_total", ())] > 0
