@@ -98,21 +98,18 @@ class Readiness:
             try:
                 present = await asyncio.wait_for(self._fetch(), self.timeout_s)
             except KafkaConnectError as exc:  # the cause, in one line
-                broker = Check("broker", False, str(exc))
+                # Refused credentials or certificates come from a broker that answered;
+                # only an unreachable one counts towards "broker gone".
+                broker = Check("broker", False, self._observe(exc.cause != "unreachable", str(exc)))
                 topics = Check("topics", False, "unknown: broker unreachable")
             except Exception as exc:
                 reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-                detail = f"metadata request failed: {reason}"
-                if self.watch is not None:
-                    self.watch.observe(False, detail)
-                    if self.watch.gone:
-                        detail = self.watch.describe()
+                detail = self._observe(False, f"metadata request failed: {reason}")
                 broker = Check("broker", False, detail)
                 topics = Check("topics", False, "unknown: broker unreachable")
             else:
                 ms = (time.perf_counter() - started) * 1000
-                if self.watch is not None:
-                    self.watch.observe(True)
+                self._observe(True, "")
                 broker = Check("broker", True, f"metadata answered in {ms:.0f} ms")
                 missing = [name for name in self._topics.all() if name not in present]
                 topics = Check(
@@ -123,6 +120,13 @@ class Readiness:
             self._cached = (broker, topics)
             self._cached_at = self._clock()
             return self._cached
+
+    def _observe(self, answered: bool, detail: str) -> str:
+        """Tell the watch whether the broker answered; the detail /ready shows."""
+        if self.watch is None:
+            return detail
+        self.watch.observe(answered, detail)
+        return self.watch.describe() if self.watch.gone else detail
 
     async def checks(self) -> list[Check]:
         broker, topics = await self._broker_checks()

@@ -9,6 +9,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from nieuwsstroom.stream.core.outcomes import DeadLetter, Enriched, RawMessage
+from nieuwsstroom.stream.errors import KafkaConnectError
 from nieuwsstroom.stream.kafka.topics import TopicNames
 from nieuwsstroom.stream.ops.broker_watch import BrokerWatch
 from nieuwsstroom.stream.ops.health import Readiness
@@ -220,6 +221,33 @@ def test_readiness_when_the_broker_is_down(runtime):
         assert not ready
         assert "connection refused" in body["checks"]["broker"]["detail"]
         assert body["checks"]["topics"]["ok"] is False
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize(
+    ("cause", "gone"), [("unreachable", True), ("authentication", False)], ids=["down", "refused"]
+)
+def test_readiness_tells_the_broker_watch_and_names_a_gone_broker(runtime, cause, gone):
+    """A broker that does not answer becomes "gone" after the limit; one that answers with a
+    refusal (credentials, certificates) is reachable: /ready keeps the refusal's own words."""
+    now = [0.0]
+    watch = BrokerWatch(10, clock=lambda: now[0])
+
+    async def fetch() -> set[str]:
+        raise KafkaConnectError(f"cannot use Kafka: {cause}", cause=cause)
+
+    async def scenario() -> None:
+        readiness = Readiness(runtime, TOPICS, fetch, cache_s=0, clock=lambda: now[0], watch=watch)
+        for now[0] in (0.0, 5.0, 11.0):
+            ready, body = await readiness.report()
+            assert not ready
+        detail = body["checks"]["broker"]["detail"]
+        assert watch.gone is gone
+        if gone:
+            assert detail.startswith("broker gone: no answer for 11 s") and cause in detail
+        else:
+            assert detail == f"cannot use Kafka: {cause}" and watch.unreachable_s == 0
 
     asyncio.run(scenario())
 
