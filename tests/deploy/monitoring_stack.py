@@ -91,16 +91,35 @@ class MonitoringStack:
     prometheus: Server
     alertmanager: Server
     config: dict[str, Any]
+    at: float | None = None
+    """Evaluate queries at this Unix time (None: now); see `settle`."""
 
     def query(self, expr: str) -> list[dict[str, Any]]:
         """An instant query's result as a list of samples ({metric, value: [t, "v"]})."""
-        url = f"{self.prometheus.url}/api/v1/query?" + urllib.parse.urlencode({"query": expr})
+        params = {"query": expr} | ({"time": f"{self.at:.3f}"} if self.at is not None else {})
+        url = f"{self.prometheus.url}/api/v1/query?" + urllib.parse.urlencode(params)
         body = http_json(url)
         assert body["status"] == "success", body
         data = body["data"]
         if data["resultType"] == "scalar":
             return [{"metric": {}, "value": data["result"]}]
         return data["result"]
+
+    def settle(self, job: str, timeout_s: float = 60.0) -> float:
+        """Pin queries to a moment a few scrape intervals ago at which `job`'s last scrape
+        had succeeded. On a busy machine a scrape can time out; Prometheus then marks the
+        target's series stale, and a query landing just after would see none of them. At a
+        settled moment every query sees the same, complete scrape."""
+        interval = float(self.config["global"]["scrape_interval"].rstrip("s"))
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            self.at = time.time() - 3 * interval  # every scrape begun before it has ended
+            up = self.query(f'up{{job="{job}"}}')
+            if up and float(up[0]["value"][1]) == 1:
+                return self.at
+            time.sleep(interval)
+        self.at = None
+        raise AssertionError(f"no successful scrape of {job} within {timeout_s:.0f}s")
 
     def api(self, path: str) -> Any:
         body = http_json(self.prometheus.url + path)
