@@ -11,7 +11,9 @@ broker answered. Once it has not answered for `gone_after_s`
 - aiokafka's own connection errors are counted instead of logged. Five Kafka
   clients retrying every 100 ms wrote about a hundred ERROR lines a second, for
   as long as the broker stayed away (40 minutes, once); the reminder says how
-  many were held back. Short outages (a broker restart) are logged in full.
+  many were held back. Shorter outages (a broker restart) go through the repeat limit
+  of `kafka/quiet_logs.py` only (one line per kind per 10 s, with a count); lines that
+  limit already held back are not counted again here.
 - `/metrics` exports `nieuwsstroom_broker_unreachable_seconds` for alerting.
 """
 
@@ -61,8 +63,8 @@ class BrokerWatch:
             if reachable:
                 if self._warned_at is not None and self._down_since is not None:
                     log.info(
-                        "Kafka broker reachable again after %.0f s (%d aiokafka errors were "
-                        "not logged while it was gone)",
+                        "Kafka broker reachable again after %.0f s (%d aiokafka error lines "
+                        "were held back while it was gone)",
                         now - self._down_since,
                         self._held_back_total,
                     )
@@ -89,8 +91,8 @@ class BrokerWatch:
                 self._warned_at = now
             elif now - self._warned_at >= self.remind_every_s:
                 log.warning(
-                    "Kafka broker still unreachable, for %.0f s now: %s (%d aiokafka errors "
-                    "not logged in the last %.0f s)",
+                    "Kafka broker still unreachable, for %.0f s now: %s (%d aiokafka error "
+                    "lines held back in the last %.0f s)",
                     down_s,
                     detail,
                     self._held_back,
