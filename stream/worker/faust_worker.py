@@ -59,6 +59,11 @@ class BoundedWorker(faust.Worker):
         self._why_slow = why_slow
         self._deadline: threading.Timer | None = None
 
+    def _repr_name(self) -> str:
+        """Log as `[^Worker]`, as Faust's own worker does: people and tools grep for
+        `[^Worker]: Ready` (mode labels a service's log lines with its class name)."""
+        return "Worker"
+
     async def on_stop(self) -> None:
         self._start_deadline()
         await super().on_stop()
