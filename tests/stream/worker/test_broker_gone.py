@@ -37,7 +37,7 @@ GONE_AFTER_S = 3.0
 STOP_TIMEOUT_S = 8.0
 SLACK_S = 6.0
 """A busy 2-core machine may be this late on top of a bound (probe period, exit)."""
-ARTICLES = 80
+ARTICLES = 300  # short ones; the worker must still be busy when the broker dies
 KILL_AFTER_OUTPUTS = 8
 
 
