@@ -9,4 +9,5 @@ Rooms, each a sub-package:
     cli/          the `nieuwsstroom` command line, one module per command group
     demo/         the main job: broker + worker + sample articles, start to finish
     local_kafka/  a real Apache Kafka broker from Maven Central jars, for laptops and tests
+    process/      how processes start and end together (parent death, SIGTERM, reaper)
 """

@@ -116,6 +116,31 @@ class Settings(BaseSettings):
         "none: do not check host names (the certificate is still verified).",
     )
 
+    # Process lifecycle
+    stop_timeout_s: float = Field(
+        20.0,
+        gt=0,
+        le=3600,
+        description="Longest graceful stop after SIGTERM or Ctrl-C: the in-flight batch is "
+        "published and committed if that can happen within this time; otherwise the worker "
+        "exits with status 75, committing nothing it has not published (the next worker "
+        "repeats that batch). Keep it below the orchestrator's grace period (Kubernetes: 30 s).",
+    )
+    broker_gone_after_s: float = Field(
+        30.0,
+        gt=0,
+        description="Seconds without an answer from the broker after which the worker reports "
+        "it gone: /ready names it, the log warns once (then reminds once a minute) and "
+        "aiokafka's per-retry connection errors are counted instead of logged.",
+    )
+    parent_pid: int | None = Field(
+        None,
+        ge=1,
+        description="Stop as on SIGTERM once the process with this id is no longer the "
+        "worker's parent (it exited). `nieuwsstroom demo` and the tests set it to their own "
+        "id so that a worker never outlives them; unset, the worker runs until signalled.",
+    )
+
     # Web view
     web_host: str = Field("127.0.0.1", description="Address the web view binds to.")
     web_port: int = Field(

@@ -57,6 +57,9 @@ def register(app: typer.Typer) -> None:
             **{k: v for k, v in overrides.items() if v is not None},
             **(kafka_overrides or {}),
         )
+        from nieuwsstroom.stream.process.parent_death import stop_when_parent_is_gone
+
+        stop_when_parent_is_gone(settings.parent_pid)  # NIEUWSSTROOM_PARENT_PID, if set
 
         import asyncio
 

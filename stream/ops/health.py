@@ -9,7 +9,9 @@ answers a metadata request, the pipeline's topics exist, the translation model
 and the knowledge base are loaded. The broker check opens a short-lived
 client with a short timeout and is cached for a few seconds, so an
 orchestrator probing every second costs one metadata request per period and
-a dead broker never hangs the probe.
+a dead broker never hangs the probe. Each answer (or its absence) is also told
+to a `BrokerWatch`, which turns a long outage into "broker gone" on /ready and
+in the log.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from nieuwsstroom.stream.errors import KafkaConnectError
 from nieuwsstroom.stream.kafka.preflight import check_connection
 from nieuwsstroom.stream.kafka.security import PLAINTEXT, KafkaSecurity
 from nieuwsstroom.stream.kafka.topics import TopicNames, bootstrap_servers
+from nieuwsstroom.stream.ops.broker_watch import BrokerWatch
 from nieuwsstroom.stream.ops.rolling_windows import Clock
 from nieuwsstroom.stream.worker.runtime import Runtime
 
@@ -74,8 +77,10 @@ class Readiness:
         cache_s: float = 5.0,
         timeout_s: float = 3.0,
         clock: Clock = time.monotonic,
+        watch: BrokerWatch | None = None,
     ) -> None:
         self._runtime = runtime
+        self.watch = watch
         self._topics = topics
         self._fetch = fetch_topics
         self.cache_s = cache_s
@@ -93,14 +98,18 @@ class Readiness:
             try:
                 present = await asyncio.wait_for(self._fetch(), self.timeout_s)
             except KafkaConnectError as exc:  # the cause, in one line
-                broker = Check("broker", False, str(exc))
+                # Refused credentials or certificates come from a broker that answered;
+                # only an unreachable one counts towards "broker gone".
+                broker = Check("broker", False, self._observe(exc.cause != "unreachable", str(exc)))
                 topics = Check("topics", False, "unknown: broker unreachable")
             except Exception as exc:
                 reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-                broker = Check("broker", False, f"metadata request failed: {reason}")
+                detail = self._observe(False, f"metadata request failed: {reason}")
+                broker = Check("broker", False, detail)
                 topics = Check("topics", False, "unknown: broker unreachable")
             else:
                 ms = (time.perf_counter() - started) * 1000
+                self._observe(True, "")
                 broker = Check("broker", True, f"metadata answered in {ms:.0f} ms")
                 missing = [name for name in self._topics.all() if name not in present]
                 topics = Check(
@@ -111,6 +120,13 @@ class Readiness:
             self._cached = (broker, topics)
             self._cached_at = self._clock()
             return self._cached
+
+    def _observe(self, answered: bool, detail: str) -> str:
+        """Tell the watch whether the broker answered; the detail /ready shows."""
+        if self.watch is None:
+            return detail
+        self.watch.observe(answered, detail)
+        return self.watch.describe() if self.watch.gone else detail
 
     async def checks(self) -> list[Check]:
         broker, topics = await self._broker_checks()

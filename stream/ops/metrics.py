@@ -10,8 +10,14 @@ build several apps in one process do not collide on metric names.
   for every enriched article through a `PipelineStats` listener, so Prometheus
   can aggregate across workers; the windowed p50/p95/p99 of the web view are
   exported as gauges as well.
-- Lag and assignment are gauges from the last `ConsumerState` reading, which
-  the `/metrics` handler refreshes (asynchronously) before rendering.
+- Dead letters are exported for every stage from the start (0 until one
+  happens), so an alert that adds them up never sees a missing series.
+- Lag, assignment, and each consumed partition's end offset (what has arrived)
+  and committed offset are gauges from the last `ConsumerState` reading, which
+  the `/metrics` handler refreshes (asynchronously) before rendering; the
+  `consumer` label (`enrich`, `trending`) names the job whatever the topics
+  are called, so alert rules need no topic names.
+- `nieuwsstroom_broker_unreachable_seconds` comes from the `BrokerWatch`.
 - Faust's own Prometheus sensor (`faust.sensors.prometheus`) is set up on the
   same registry with the prefix `faust_`, so one scrape also gets Faust's
   event, commit, send and rebalance metrics.
@@ -34,11 +40,14 @@ from prometheus_client.core import (
 from prometheus_client.registry import Collector
 
 from nieuwsstroom.stream.core.outcomes import Enriched, Outcome
+from nieuwsstroom.stream.ops.broker_watch import BrokerWatch
 from nieuwsstroom.stream.ops.stats import STAGES, PipelineStats
 from nieuwsstroom.stream.worker.runtime import Runtime
 
 LATENCY_BUCKETS_S = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 FAUST_METRICS_PATH = "/metrics/faust"
+DEAD_LETTER_STAGES = ("decode", "validate", "language", "translate", "link", "publish", "internal")
+"""Every stage a dead letter can name (README, topic contracts)."""
 
 
 def translation_cache_stats(translator: Any) -> dict[str, int] | None:
@@ -68,10 +77,17 @@ def _info_labels(prov: Any) -> dict[str, str]:
 class _PipelineCollector(Collector):
     """Counters and gauges read from the live objects at scrape time."""
 
-    def __init__(self, stats: PipelineStats, runtime: Runtime, lag: list[dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        stats: PipelineStats,
+        runtime: Runtime,
+        lag: list[dict[str, Any]],
+        broker_watch: BrokerWatch | None = None,
+    ) -> None:
         self._stats = stats
         self._runtime = runtime
         self.lag = lag
+        self._broker_watch = broker_watch
 
     def collect(self) -> Iterator[Metric]:
         counters = self._stats.counters()
@@ -88,7 +104,8 @@ class _PipelineCollector(Collector):
         dead = CounterMetricFamily(
             "nieuwsstroom_deadlettered", "Messages sent to the dead-letter topic.", labels=["stage"]
         )
-        for stage, count in sorted(counters["deadletter_by_stage"].items()):
+        by_stage = dict.fromkeys(DEAD_LETTER_STAGES, 0) | counters["deadletter_by_stage"]
+        for stage, count in sorted(by_stage.items()):
             dead.add_metric([stage], count)
         yield dead
         retries = CounterMetricFamily(
@@ -127,22 +144,40 @@ class _PipelineCollector(Collector):
         yield rate
 
     def _consumer(self) -> Iterator[Metric]:
+        labels = ["consumer", "topic", "partition"]
         lag = GaugeMetricFamily(
             "nieuwsstroom_consumer_lag",
             "End offset minus committed offset, per assigned partition.",
-            labels=["topic", "partition"],
+            labels=labels,
         )
         assigned = GaugeMetricFamily(
             "nieuwsstroom_assigned_partition",
             "1 for each partition assigned to this worker.",
-            labels=["topic", "partition"],
+            labels=labels,
+        )
+        end = GaugeMetricFamily(
+            "nieuwsstroom_partition_end_offset",
+            "End offset (high watermark) of each assigned partition: what has arrived on it.",
+            labels=labels,
+        )
+        committed = GaugeMetricFamily(
+            "nieuwsstroom_partition_committed_offset",
+            "Offset last committed by this worker's group, per assigned partition.",
+            labels=labels,
         )
         for row in self.lag:
-            assigned.add_metric([row["topic"], str(row["partition"])], 1)
-            if row.get("lag") is not None:
-                lag.add_metric([row["topic"], str(row["partition"])], row["lag"])
-        yield lag
-        yield assigned
+            key = [str(row.get("consumer", "")), row["topic"], str(row["partition"])]
+            assigned.add_metric(key, 1)
+            for family, field in ((lag, "lag"), (end, "end_offset"), (committed, "committed")):
+                if row.get(field) is not None:
+                    family.add_metric(key, row[field])
+        yield from (lag, assigned, end, committed)
+        if self._broker_watch is not None:
+            yield GaugeMetricFamily(
+                "nieuwsstroom_broker_unreachable_seconds",
+                "Seconds since the broker last answered a readiness probe (0 while it does).",
+                value=self._broker_watch.unreachable_s,
+            )
 
     def _runtime_state(self) -> Iterator[Metric]:
         runtime = self._runtime
@@ -190,11 +225,12 @@ class PipelineMetrics:
         app: faust.App,
         stats: PipelineStats,
         runtime: Runtime,
+        broker_watch: BrokerWatch | None = None,
         *,
         faust_sensor: bool = True,
     ) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
-        self._collector = _PipelineCollector(stats, runtime, [])
+        self._collector = _PipelineCollector(stats, runtime, [], broker_watch)
         self.registry.register(self._collector)
         self.stage_latency = Histogram(
             "nieuwsstroom_stage_latency_seconds",

@@ -13,6 +13,8 @@ shape JSON, so the figures are tested without HTTP and the HTTP without load.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import socket
 import time
@@ -27,12 +29,18 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from nieuwsstroom.stream.kafka.lag import ConsumerState
 from nieuwsstroom.stream.kafka.security import kafka_security
 from nieuwsstroom.stream.kafka.topics import TopicNames, is_internal_topic
+from nieuwsstroom.stream.ops.broker_watch import BrokerWatch
 from nieuwsstroom.stream.ops.health import LoopHeartbeat, Readiness, broker_metadata
 from nieuwsstroom.stream.ops.metrics import PipelineMetrics, translation_cache_stats
 from nieuwsstroom.stream.ops.stats import PipelineStats
 from nieuwsstroom.stream.settings import Settings
 from nieuwsstroom.stream.worker.runtime import Runtime
 from nieuwsstroom.stream.worker.trending_app import Trending
+
+log = logging.getLogger(__name__)
+
+LAG_REFRESH_S = 2.0
+"""How often a worker task measures consumer lag for the views (`WebState.consumer_lag`)."""
 
 STATIC_ASSETS = {
     "dashboard.js": "application/javascript",
@@ -81,26 +89,36 @@ class WebState:
             self.consumers[f"{settings.app_id}-trending"] = ConsumerState(
                 self.trending.app, [self.topics.mentions]
             )
+        # The job each group does, as /metrics labels it (`consumer`): the same whatever
+        # the app id is, so alert rules need no group or topic names.
+        self.jobs = {settings.app_id: "enrich", f"{settings.app_id}-trending": "trending"}
+        self.broker_watch = BrokerWatch(settings.broker_gone_after_s)
         self.readiness = Readiness(
             self.runtime,
             self.topics,
             broker_metadata(self.settings.broker, 2.0, kafka_security(self.settings)),
+            cache_s=min(5.0, settings.broker_gone_after_s / 2),
+            watch=self.broker_watch,
         )
-        self.metrics = PipelineMetrics(app, self.stats, self.runtime)
+        self.metrics = PipelineMetrics(app, self.stats, self.runtime, self.broker_watch)
+        self._lag: dict[str, list[dict[str, Any]]] = {}
         self.heartbeat = LoopHeartbeat()
         self.started = time.time()
 
-    async def consumer_lag(self) -> list[dict[str, Any]]:
-        """Lag rows of every consumer group in this worker, each naming its group."""
-        return [row for group in await self.group_lag() for row in group["lag"]]
+    async def refresh_consumer_lag(self) -> None:
+        """Measure every group's lag, the groups at once, and keep the reading."""
+        groups = list(self.consumers)
+        readings = await asyncio.gather(*(self.consumers[group].lag() for group in groups))
+        self._lag = dict(zip(groups, readings, strict=True))
 
     async def group_lag(self) -> list[dict[str, Any]]:
         """Per consumer group: the topics it reads, their lag rows, its total lag and the
         partitions assigned to it (internal topics, such as Faust's leader topic and table
-        changelogs, left out: they are not work waiting)."""
+        changelogs, left out: they are not work waiting), from the latest lag reading."""
         groups = []
         for group, consumer in self.consumers.items():
-            rows = [{"group": group, **row} for row in await consumer.lag()]
+            job = self.jobs.get(group, group)
+            rows = [{"group": group, "consumer": job, **row} for row in self._lag.get(group, [])]
             known = [row["lag"] for row in rows if row["lag"] is not None]
             groups.append(
                 {
@@ -116,6 +134,16 @@ class WebState:
                 }
             )
         return groups
+
+    async def consumer_lag(self) -> list[dict[str, Any]]:
+        """The latest lag rows of every consumer group in this worker, each naming its group
+        and the group's job (`consumer`: `enrich` or `trending`, whatever the app id is).
+
+        Read, not measured: measuring asks each group's consumer thread for end offsets,
+        a round trip that waits for its current fetch (up to 1.5 s per call, two calls
+        per group), which made /metrics answer in 4 s and fail 1 s Prometheus scrapes. A
+        worker task measures every LAG_REFRESH_S instead."""
+        return [row for group in await self.group_lag() for row in group["lag"]]
 
     def partitions(self) -> dict[str, list[int]]:
         """{topic: [partition, ...]} assigned to this worker, across its groups, without
@@ -160,6 +188,26 @@ def register_views(app: faust.App, state: WebState) -> None:
     @app.task
     async def loop_heartbeat() -> None:
         await state.heartbeat.run()
+
+    @app.task
+    async def refresh_consumer_lag() -> None:
+        while True:
+            try:
+                await state.refresh_consumer_lag()
+            except Exception:  # a reading must never take the worker down
+                log.exception("Consumer lag reading failed")
+            await asyncio.sleep(LAG_REFRESH_S)
+
+    @app.task
+    async def probe_broker() -> None:
+        """Probe the broker whether or not anyone asks /ready, so that a broker that
+        stays away is noticed (`BrokerWatch`) and said once in the log."""
+        while True:
+            try:
+                await state.readiness.checks()
+            except Exception:  # a probe must never take the worker down
+                log.exception("Readiness probe failed")
+            await asyncio.sleep(state.readiness.cache_s)
 
     @app.page("/health")
     class Health(View):

@@ -2,8 +2,13 @@
 
 A real worker process, as in production: its own Faust event loop, signal
 handling and logs, configured only through NIEUWSSTROOM_* environment
-variables. Stopped with SIGTERM (Faust's graceful shutdown), SIGKILL after a
-grace period; crash tests kill it outright.
+variables. Stopped with SIGTERM (Faust's graceful shutdown, bounded by
+NIEUWSSTROOM_STOP_TIMEOUT_S), SIGKILL if even that bound passes; crash tests
+kill it outright.
+
+It never outlives its parent: the kernel sends it SIGTERM when the thread that
+started it dies (`die_with_parent`, Linux), and it is told its parent's id
+(NIEUWSSTROOM_PARENT_PID), which it watches itself on any system.
 """
 
 from __future__ import annotations
@@ -17,6 +22,11 @@ import urllib.request
 from pathlib import Path
 
 from nieuwsstroom.stream.errors import NieuwsstroomError
+from nieuwsstroom.stream.process.parent_death import die_with_parent
+from nieuwsstroom.stream.settings import Settings
+
+STOP_MARGIN_S = 10.0
+"""How much longer than the worker's own stop bound `stop()` waits before SIGKILL."""
 
 
 class WorkerProcess:
@@ -33,12 +43,21 @@ class WorkerProcess:
         log = self.log_path.open("ab")
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "nieuwsstroom", "worker"],
-            env={**os.environ, **self.env},
+            env={**os.environ, "NIEUWSSTROOM_PARENT_PID": str(os.getpid()), **self.env},
             stdout=log,
             stderr=subprocess.STDOUT,
-            start_new_session=True,
+            start_new_session=True,  # Ctrl-C meant for the parent does not reach it half-way
+            preexec_fn=die_with_parent(signal.SIGTERM),
         )
         log.close()
+
+    @property
+    def stop_timeout_s(self) -> float:
+        """The worker's own bound on a graceful stop (NIEUWSSTROOM_STOP_TIMEOUT_S)."""
+        try:
+            return Settings.for_child(self.env).stop_timeout_s
+        except ValueError:  # an invalid setting: the worker refused to start anyway
+            return float(Settings.model_fields["stop_timeout_s"].default)
 
     @property
     def pid(self) -> int | None:
@@ -75,10 +94,15 @@ class WorkerProcess:
                 time.sleep(0.3)
         raise NieuwsstroomError(f"Worker not healthy after {timeout_s:.0f}s:\n{self.log_tail()}")
 
-    def stop(self, timeout_s: float = 60.0) -> int | None:
-        """Graceful stop (SIGTERM), then SIGKILL; returns the exit code."""
+    def stop(self, timeout_s: float | None = None) -> int | None:
+        """Graceful stop (SIGTERM), then SIGKILL after `timeout_s`; returns the exit code.
+
+        The default waits the worker's own stop bound (its NIEUWSSTROOM_STOP_TIMEOUT_S)
+        plus a margin: the worker ends itself by then, so SIGKILL is a last resort."""
         if self._proc is None or self._proc.poll() is not None:
             return self.poll()
+        if timeout_s is None:
+            timeout_s = self.stop_timeout_s + STOP_MARGIN_S
         self._proc.send_signal(signal.SIGTERM)
         try:
             return self._proc.wait(timeout_s)

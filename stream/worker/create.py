@@ -19,6 +19,7 @@ from nieuwsstroom.stream.ops.stats import PipelineStats
 from nieuwsstroom.stream.ops.views import WebState, register_views
 from nieuwsstroom.stream.settings import Settings
 from nieuwsstroom.stream.worker.enrich_app import create_enrich_app
+from nieuwsstroom.stream.worker.faust_worker import BoundedWorker
 from nieuwsstroom.stream.worker.runtime import Runtime
 from nieuwsstroom.stream.worker.trending_app import Trending, create_trending
 
@@ -40,9 +41,16 @@ class Worker:
         return self.enrich_app, self.trending.app
 
     def run(self) -> None:
-        """Run both apps until a signal stops them (Faust's worker owns the event loop)."""
-        loglevel = self.settings.log_level.lower()
-        faust.Worker(*self.apps, loglevel=loglevel).execute_from_commandline()
+        """Run both apps until a signal stops them (Faust's worker owns the event loop);
+        a stop ends the process within NIEUWSSTROOM_STOP_TIMEOUT_S (`BoundedWorker`)."""
+        watch = self.web.broker_watch if self.web is not None else None
+        BoundedWorker(
+            *self.apps,
+            loglevel=self.settings.log_level.lower(),
+            stop_timeout_s=self.settings.stop_timeout_s,
+            log_filters=[watch] if watch is not None else [],
+            why_slow=lambda: watch.describe() if watch is not None and watch.gone else "",
+        ).execute_from_commandline()
 
 
 def create_worker(

@@ -27,8 +27,21 @@ from nieuwsstroom.stream.worker.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
-SHUTDOWN_GRACE_S = 60.0
 AGENT_NAME = "enrich-articles"
+
+
+async def _finish_unacked(work: asyncio.Future[None]) -> None:
+    """On shutdown: let the in-flight batch finish publishing, however often the agent
+    is cancelled meanwhile. No timeout here on purpose: giving up would let
+    take_events ack (and Faust commit) a batch that was never published. The
+    worker's stop deadline (NIEUWSSTROOM_STOP_TIMEOUT_S, `BoundedWorker`) bounds the
+    wait by ending the process, which acks nothing."""
+    while not work.done():
+        try:
+            await asyncio.shield(work)
+        except asyncio.CancelledError:
+            continue
+    work.result()
 
 
 def create_enrich_app(
@@ -82,7 +95,7 @@ def create_enrich_app(
             try:
                 await asyncio.shield(work)
             except asyncio.CancelledError:
-                await asyncio.wait_for(work, timeout=SHUTDOWN_GRACE_S)
+                await _finish_unacked(work)
                 raise
 
     @app.task

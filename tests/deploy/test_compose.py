@@ -20,6 +20,7 @@ yaml = pytest.importorskip("yaml", reason="PyYAML is in the `test` extra")
 
 from nieuwsstroom.stream.local_kafka.jars import KAFKA_VERSION  # noqa: E402
 from nieuwsstroom.stream.settings import Settings  # noqa: E402
+from tests.deploy.prometheus_config import compose_mounts, container_path_to_repo  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
@@ -56,7 +57,9 @@ def resolved(value: str) -> str:
 
 
 def test_services_present(services: dict[str, Any]) -> None:
-    assert {"kafka", "kafka-init", "worker", "prometheus", "grafana"} <= set(services)
+    assert {"kafka", "kafka-init", "worker", "prometheus", "alertmanager", "grafana"} <= set(
+        services
+    )
 
 
 def test_every_nieuwsstroom_variable_is_a_setting(services: dict[str, Any]) -> None:
@@ -166,6 +169,41 @@ def test_prometheus_scrapes_workers_through_docker_dns(services: dict[str, Any])
     assert sd["port"] == int(resolved(env_of(services["worker"])["NIEUWSSTROOM_WEB_PORT"]))
 
 
+def test_prometheus_loads_the_alert_rules_and_sends_to_the_alertmanager_service(
+    services: dict[str, Any],
+) -> None:
+    config = yaml.safe_load(PROMETHEUS.read_text())
+    mounts = compose_mounts("prometheus")
+    rule_files = [container_path_to_repo(path, mounts) for path in config["rule_files"]]
+    found = [match for pattern in rule_files for match in pattern.parent.glob(pattern.name)]
+    assert found, f"rule_files {config['rule_files']} match no file of the repository"
+    assert all(path.parent == ROOT / "deploy" / "prometheus" / "rules" for path in found)
+    [manager] = config["alerting"]["alertmanagers"]
+    [target] = manager["static_configs"][0]["targets"]
+    host, port = target.split(":")
+    assert host in services, f"alerts go to {host}, which is no compose service"
+    assert f"127.0.0.1:{port}" in " ".join(services[host]["healthcheck"]["test"])
+
+
+def test_alertmanager_runs_the_repository_config(services: dict[str, Any]) -> None:
+    manager = services["alertmanager"]
+    assert manager["image"].startswith("prom/alertmanager:")
+    flags = dict(arg.split("=", 1) for arg in manager["command"])
+    mounts = compose_mounts("alertmanager")
+    assert mounts[flags["--config.file"]] == ROOT / "deploy" / "alertmanager" / "alertmanager.yml"
+    assert any(str(m).startswith("alertmanager-data:") for m in manager["volumes"])
+
+
+def test_the_worker_stops_within_compose_grace_period(services: dict[str, Any]) -> None:
+    """Docker sends SIGTERM, then SIGKILL after stop_grace_period: the worker's own bound on
+    a stop must be shorter, so that it ends itself (committing nothing unpublished)."""
+    worker = services["worker"]
+    bound = float(resolved(env_of(worker)["NIEUWSSTROOM_STOP_TIMEOUT_S"]))
+    grace = worker["stop_grace_period"]
+    assert grace.endswith("s") and bound < float(grace[:-1]), (bound, grace)
+    assert Settings(stop_timeout_s=bound).stop_timeout_s == bound
+
+
 def test_grafana_provisions_datasource_and_dashboard(services: dict[str, Any]) -> None:
     grafana = services["grafana"]
     assert grafana["image"].startswith("grafana/grafana:")
@@ -211,3 +249,15 @@ def test_named_volumes_and_healthchecks(compose: dict[str, Any], services: dict[
     assert "HEALTHCHECK" in dockerfile and "/health" in dockerfile
     assert re.search(r"^USER (?!root)\S+", dockerfile, re.M), "the image runs as non-root"
     assert dockerfile.count("\nFROM ") + dockerfile.startswith("FROM ") >= 2, "multi-stage"
+
+
+def test_every_dashboard_query_is_one_the_prometheus_test_runs() -> None:
+    """tests/stream/ops/test_prometheus_real.py runs every panel target's `expr` against a
+    real Prometheus; a hidden target, or one on another datasource, would escape it."""
+    for path in sorted((GRAFANA / "dashboards").glob("*.json")):
+        for panel in json.loads(path.read_text())["panels"]:
+            assert panel["targets"], f"{path.name}: {panel['title']} has no query"
+            for target in panel["targets"]:
+                assert target.get("expr"), (path.name, panel["title"], target)
+                assert not target.get("hide"), (path.name, panel["title"], "hidden target")
+                assert target["datasource"]["uid"] == "prometheus"

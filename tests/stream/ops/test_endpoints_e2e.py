@@ -120,6 +120,14 @@ def test_trending_counts_the_mentions_of_enriched_articles(web_pipeline: WebPipe
 def test_metrics_match_the_stats(web_pipeline: WebPipeline):
     pipeline = web_pipeline
     pipeline.wait_for(lambda s: s["enriched"] + s["deadlettered"] == pipeline.sent, "counts")
+    raw = pipeline.settings.topic_raw
+    pipeline.wait_for(  # lag is measured in the background every couple of seconds
+        lambda s: (
+            sum(r["end_offset"] or 0 for r in s["consumer"]["lag"] if r["topic"] == raw)
+            == pipeline.sent
+        ),
+        "a lag reading that has seen every message",
+    )
     status, body, content_type = pipeline.get("/metrics")
     assert status == 200 and content_type.startswith("text/plain")
     samples = metric_samples(body.decode())
@@ -130,11 +138,23 @@ def test_metrics_match_the_stats(web_pipeline: WebPipeline):
     for stage in STAGES:
         key = ("nieuwsstroom_stage_latency_seconds_count", (("stage", stage),))
         assert samples[key] == len(pipeline.enriched)
-    raw = pipeline.settings.topic_raw
+    arrived = 0.0
     for partition in ("0", "1"):
-        labels = (("partition", partition), ("topic", raw))
+        labels = (("consumer", "enrich"), ("partition", partition), ("topic", raw))
         assert ("nieuwsstroom_consumer_lag", labels) in samples
         assert samples[("nieuwsstroom_assigned_partition", labels)] == 1
+        end = samples[("nieuwsstroom_partition_end_offset", labels)]
+        assert samples[("nieuwsstroom_partition_committed_offset", labels)] <= end
+        arrived += end
+    assert arrived == pipeline.sent, "the raw partitions' end offsets count what arrived"
+    mentions = pipeline.settings.topic_mentions
+    assert any(
+        name == "nieuwsstroom_assigned_partition"
+        and ("consumer", "trending") in labels
+        and ("topic", mentions) in labels
+        for name, labels in samples
+    ), "the trending consumer's partitions are labelled with its job"
+    assert samples[("nieuwsstroom_broker_unreachable_seconds", ())] == 0
     assert samples[("nieuwsstroom_loaded", (("component", "model"),))] == 1
     assert samples[("nieuwsstroom_loaded", (("component", "knowledge_base"),))] == 1
     assert samples[("nieuwsstroom_translation_cache_misses_total", ())] > 0

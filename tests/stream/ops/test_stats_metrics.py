@@ -9,9 +9,15 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from nieuwsstroom.stream.core.outcomes import DeadLetter, Enriched, RawMessage
+from nieuwsstroom.stream.errors import KafkaConnectError
 from nieuwsstroom.stream.kafka.topics import TopicNames
+from nieuwsstroom.stream.ops.broker_watch import BrokerWatch
 from nieuwsstroom.stream.ops.health import Readiness
-from nieuwsstroom.stream.ops.metrics import PipelineMetrics, translation_cache_stats
+from nieuwsstroom.stream.ops.metrics import (
+    DEAD_LETTER_STAGES,
+    PipelineMetrics,
+    translation_cache_stats,
+)
 from nieuwsstroom.stream.ops.stats import PipelineStats
 from nieuwsstroom.stream.worker.runtime import Runtime
 
@@ -127,11 +133,20 @@ def test_metrics_exposition_matches_stats(runtime):
 
     app = faust.App("metrics-test", broker="kafka://127.0.0.1:1", web_enabled=False)
     stats = PipelineStats()
-    metrics = PipelineMetrics(app, stats, runtime)
+    now = [100.0]
+    watch = BrokerWatch(30, clock=lambda: now[0])
+    metrics = PipelineMetrics(app, stats, runtime, watch)
     runtime.model_loaded.set()
     stats.received(4)
     stats.record(outcomes())
-    lag = [{"topic": "raw", "partition": 0, "end_offset": 10, "committed": 4, "lag": 6}]
+    watch.observe(False, "metadata request failed")  # the outage starts at 100 s
+    now[0] = 142.5  # and is 42.5 s old when scraped
+    lag = [
+        {"consumer": "enrich", "topic": "raw", "partition": 0, "end_offset": 10,
+         "committed": 4, "lag": 6},
+        {"consumer": "trending", "topic": "mentions", "partition": 1, "end_offset": 3,
+         "committed": None, "lag": None},
+    ]  # fmt: skip
     text = metrics.render(lag).decode()
     samples = {
         (s.name, tuple(sorted(s.labels.items()))): s.value
@@ -141,7 +156,18 @@ def test_metrics_exposition_matches_stats(runtime):
     assert samples[("nieuwsstroom_messages_in_total", ())] == 4
     assert samples[("nieuwsstroom_enriched_total", ())] == 2
     assert samples[("nieuwsstroom_deadlettered_total", (("stage", "validate"),))] == 1
-    assert samples[("nieuwsstroom_consumer_lag", (("partition", "0"), ("topic", "raw")))] == 6
+    for stage in DEAD_LETTER_STAGES:  # every stage from the start, so sums are never empty
+        assert ("nieuwsstroom_deadlettered_total", (("stage", stage),)) in samples
+    assert samples[("nieuwsstroom_deadlettered_total", (("stage", "publish"),))] == 0
+    enrich_p0 = (("consumer", "enrich"), ("partition", "0"), ("topic", "raw"))
+    trending_p1 = (("consumer", "trending"), ("partition", "1"), ("topic", "mentions"))
+    assert samples[("nieuwsstroom_consumer_lag", enrich_p0)] == 6
+    assert samples[("nieuwsstroom_partition_end_offset", enrich_p0)] == 10
+    assert samples[("nieuwsstroom_partition_committed_offset", enrich_p0)] == 4
+    assert samples[("nieuwsstroom_assigned_partition", trending_p1)] == 1
+    assert samples[("nieuwsstroom_partition_end_offset", trending_p1)] == 3
+    assert ("nieuwsstroom_consumer_lag", trending_p1) not in samples, "unknown lag: no sample"
+    assert samples[("nieuwsstroom_broker_unreachable_seconds", ())] == 42.5
     assert samples[("nieuwsstroom_stage_latency_seconds_count", (("stage", "total"),))] == 2
     assert samples[("nieuwsstroom_stage_latency_seconds_sum", (("stage", "total"),))] == 0.216
     assert samples[("nieuwsstroom_translation_cache_hits_total", ())] == 3
@@ -195,6 +221,33 @@ def test_readiness_when_the_broker_is_down(runtime):
         assert not ready
         assert "connection refused" in body["checks"]["broker"]["detail"]
         assert body["checks"]["topics"]["ok"] is False
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize(
+    ("cause", "gone"), [("unreachable", True), ("authentication", False)], ids=["down", "refused"]
+)
+def test_readiness_tells_the_broker_watch_and_names_a_gone_broker(runtime, cause, gone):
+    """A broker that does not answer becomes "gone" after the limit; one that answers with a
+    refusal (credentials, certificates) is reachable: /ready keeps the refusal's own words."""
+    now = [0.0]
+    watch = BrokerWatch(10, clock=lambda: now[0])
+
+    async def fetch() -> set[str]:
+        raise KafkaConnectError(f"cannot use Kafka: {cause}", cause=cause)
+
+    async def scenario() -> None:
+        readiness = Readiness(runtime, TOPICS, fetch, cache_s=0, clock=lambda: now[0], watch=watch)
+        for now[0] in (0.0, 5.0, 11.0):
+            ready, body = await readiness.report()
+            assert not ready
+        detail = body["checks"]["broker"]["detail"]
+        assert watch.gone is gone
+        if gone:
+            assert detail.startswith("broker gone: no answer for 11 s") and cause in detail
+        else:
+            assert detail == f"cannot use Kafka: {cause}" and watch.unreachable_s == 0
 
     asyncio.run(scenario())
 
