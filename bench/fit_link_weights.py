@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from nieuwsstroom.linkers import build_linker  # noqa: E402
+from nieuwsstroom.linkers.article_links import alias_groups  # noqa: E402
 from nieuwsstroom.linkers.evaluation import (  # noqa: E402
     LabelledText,
     Scores,
@@ -64,13 +65,9 @@ def examples(linker, items: list[LabelledText]) -> tuple[np.ndarray, np.ndarray]
     for item in items:
         texts = {"title": item.doc.title, "body": item.doc.body}
         spans = [s for f in ("title", "body") for s in linker.finder.find(f, texts[f])]
-        spans = [s for s in spans if dis.reader.is_mention(s, texts[s.field])]
-        groups: dict[str, list] = {}
-        for span in spans:
-            if span.kind == "kb":
-                groups.setdefault(span.alias_norm, []).append(span)
-        cands = linker.candidates.candidates(groups)
-        cues = dis.cues(sorted(spans, key=lambda s: (s.field, s.start)), texts)
+        cands = linker.candidates.candidates({s.alias_norm for s in spans if s.kind == "kb"})
+        _mentions, groups, context_spans = alias_groups(spans, cands, texts, dis.reader)
+        cues = dis.cues(context_spans, texts)
         evidence, _ = dis.article_evidence(groups, cands, cues, texts)
         gold_by_text = {normalize_alias(g.text): g.qid for g in item.gold}
         for norm, group in groups.items():

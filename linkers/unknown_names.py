@@ -77,8 +77,11 @@ class UnknownNameFinder:
         last = low.split()[-1]
         return last.endswith(ADJECTIVE_SUFFIXES) and not is_acronym(word)
 
-    def find(self, field: str, text: str, covered: list[Span]) -> tuple[list[Span], set[int]]:
-        """Unknown-name spans, and the indexes of alias spans they swallow."""
+    def find(
+        self, field: str, text: str, covered: list[Span]
+    ) -> tuple[list[Span], set[int], dict[int, Span]]:
+        """Unknown-name spans, the indexes of alias spans they swallow, and the alias spans
+        inside a longer name whose candidates decide (index -> that name's span)."""
         tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
         # Each token under an alias span maps to the first span over it.
         cover_at: dict[int, int] = {}
@@ -90,6 +93,7 @@ class UnknownNameFinder:
         cover_at = dict(sorted(cover_at.items()))
         out: list[Span] = []
         swallowed: set[int] = set()
+        contested: dict[int, Span] = {}
         for t_i in list(cover_at):
             # "Parijs-Roubaix", "Oost-Groningen": a place alias inside a capitalised
             # compound is part of another name (unlike "NAVO-top").
@@ -122,36 +126,52 @@ class UnknownNameFinder:
             free = run[-1] + 1
             cov = [t for t in run if t in cover_at]
             unknown = [t for t in run if t not in cover_at and tokens[t][2] not in CONNECTORS]
+            members = sorted({cover_at[t] for t in cov})
             if not unknown:
+                # "het Chinese DeepSeek": an adjective before a name describes it.
+                while len(run) > 1 and self._is_ordinary(tokens[run[0]][2]):
+                    run = run[1:]
+                members = sorted({cover_at[t] for t in run if t in cover_at})
+                if len(members) >= 2:
+                    # "Jan Willem Bos", "Tour de France", "Liberty Steel": several aliases
+                    # in one name. Whether it is one of them is decided with the candidates
+                    # (`name_runs.resolve_runs`), else the run is one unknown name.
+                    whole = self._run_span(field, text, tokens, run)
+                    contested.update(dict.fromkeys(members, whole))
                 continue
             if cov:
-                per = [t for t in cov if "PER" in self._types_of(covered[cover_at[t]].alias_norm)]
-                if per:
-                    # "Vladimir Vladimirovitsj Poetin": the person's alias wins, the rest of
-                    # the run is the rest of that person's name (not the city Vladimir).
-                    swallowed.update(cover_at[t] for t in cov if t not in per)
+                if any("PER" in self._types_of(covered[m].alias_norm) for m in members):
+                    # "Vladimir Vladimirovitsj Poetin" is Poetin, but "Ron DeSantis" is not
+                    # a person whose alias is "Ron": decided with the candidates too.
+                    whole = self._run_span(field, text, tokens, run)
+                    contested.update(dict.fromkeys(members, whole))
                     continue
                 # "Vladimir Medinsky", "Den Haag Centraal": an unknown longer name.
-                swallowed.update(cover_at[t] for t in cov)
-            words = [tokens[t][2] for t in run]
-            if len(words) == 1:
+                swallowed.update(members)
+            if len(run) == 1:
                 sp = self._single(field, text, tokens[run[0]])
                 if sp:
                     out.append(sp)
                 continue
-            start, end = tokens[run[0]][0], tokens[run[-1]][1]
-            out.append(
-                Span(
-                    field,
-                    start,
-                    end,
-                    text[start:end],
-                    "name",
-                    sentence_initial=sentence_initial(text, start),
-                    type_hint=type_hint(words, text, start),
-                )
-            )
-        return out, swallowed
+            out.append(self._run_span(field, text, tokens, run))
+        return out, swallowed, contested
+
+    @staticmethod
+    def _run_span(
+        field: str, text: str, tokens: list[tuple[int, int, str]], run: list[int]
+    ) -> Span:
+        """The unknown-name span of a run of two or more tokens."""
+        start, end = tokens[run[0]][0], tokens[run[-1]][1]
+        words = [tokens[t][2] for t in run]
+        return Span(
+            field,
+            start,
+            end,
+            text[start:end],
+            "name",
+            sentence_initial=sentence_initial(text, start),
+            type_hint=type_hint(words, text, start),
+        )
 
     def _single(self, field: str, text: str, token: tuple[int, int, str]) -> Span | None:
         """A lone capitalised word or acronym, if it is a name at all."""
@@ -261,8 +281,9 @@ class UnknownNameFinder:
         covered = any(t in cover_at for t in run)
         if k not in cover_at:
             return len(run) == 1 and (not covered or first in self.given_names)
-        if covered:
+        if covered and len(run) > 1:
             return False
+        # "Tour de France" also when a dump has an item called "Tour" (`resolve_runs` decides).
         return len(particles) == 1 and particles[0] in _ROMANCE_PARTICLES
 
     def _is_common(self, word: str) -> bool:
