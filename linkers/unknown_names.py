@@ -15,7 +15,7 @@ The word lists live in `cue_words.py`.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
@@ -136,14 +136,14 @@ class UnknownNameFinder:
                     # "Jan Willem Bos", "Tour de France", "Liberty Steel": several aliases
                     # in one name. Whether it is one of them is decided with the candidates
                     # (`name_runs.resolve_runs`), else the run is one unknown name.
-                    whole = self._run_span(field, text, tokens, run)
+                    whole = self._run_span(field, text, tokens, run, [covered[m] for m in members])
                     contested.update(dict.fromkeys(members, whole))
                 continue
             if cov:
                 if any("PER" in self._types_of(covered[m].alias_norm) for m in members):
                     # "Vladimir Vladimirovitsj Poetin" is Poetin, but "Ron DeSantis" is not
                     # a person whose alias is "Ron": decided with the candidates too.
-                    whole = self._run_span(field, text, tokens, run)
+                    whole = self._run_span(field, text, tokens, run, [covered[m] for m in members])
                     contested.update(dict.fromkeys(members, whole))
                     continue
                 # "Vladimir Medinsky", "Den Haag Centraal": an unknown longer name.
@@ -153,16 +153,21 @@ class UnknownNameFinder:
                 if sp:
                     out.append(sp)
                 continue
-            out.append(self._run_span(field, text, tokens, run))
+            out.append(self._run_span(field, text, tokens, run, [covered[m] for m in members]))
         return out, swallowed, contested
 
     @staticmethod
     def _run_span(
-        field: str, text: str, tokens: list[tuple[int, int, str]], run: list[int]
+        field: str,
+        text: str,
+        tokens: list[tuple[int, int, str]],
+        run: list[int],
+        members: Sequence[Span] = (),
     ) -> Span:
-        """The unknown-name span of a run of two or more tokens."""
-        start, end = tokens[run[0]][0], tokens[run[-1]][1]
-        words = [tokens[t][2] for t in run]
+        """The unknown-name span of a run of two or more tokens, widened to whole alias
+        spans at its edges ("Isle of Man TT", where the run itself starts at "Man")."""
+        start = min([tokens[run[0]][0], *(m.start for m in members)])
+        end = max([tokens[run[-1]][1], *(m.end for m in members)])
         return Span(
             field,
             start,
@@ -170,7 +175,7 @@ class UnknownNameFinder:
             text[start:end],
             "name",
             sentence_initial=sentence_initial(text, start),
-            type_hint=type_hint(words, text, start),
+            type_hint=type_hint(text[start:end].split(), text, start),
         )
 
     def _single(self, field: str, text: str, token: tuple[int, int, str]) -> Span | None:
