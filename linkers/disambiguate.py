@@ -41,6 +41,7 @@ from nieuwsstroom.linkers.link_score import (
     placement,
     veto,
 )
+from nieuwsstroom.linkers.prominence import PLACE_KINDS
 from nieuwsstroom.linkers.spans import Span
 
 _PLACE_ORDER = ("country", "settlement", "region")
@@ -189,6 +190,15 @@ class ContextDisambiguator:
             for i, c in enumerate(cands)
             if vetoes[i] is None
         ]
+        if ev.cue.kind == "team":
+            # "Wales" in a match report is the Welsh team: a place the context rules out
+            # stands for its own team, as prominent as the place (an obscure club that
+            # shares the name is not meant).
+            rivals += [
+                (i, c.entity.prior, places[i], 0)
+                for i, c in enumerate(cands)
+                if vetoes[i] is not None and c.entity.kind in PLACE_KINDS
+            ]
         out = []
         for i, cand in enumerate(cands):
             where = places[i]
