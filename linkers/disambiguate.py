@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from nieuwsstroom.linkers.candidates import Candidate
 from nieuwsstroom.linkers.context import NO_CUE, ContextReader, Cue
 from nieuwsstroom.linkers.link_score import (
+    DOMINANT_GAP,
     Evidence,
     LinkScorer,
     acronym_letters,
@@ -41,6 +42,7 @@ from nieuwsstroom.linkers.link_score import (
     placement,
     veto,
 )
+from nieuwsstroom.linkers.ordinary_words import default_ordinary_words
 from nieuwsstroom.linkers.prominence import PLACE_KINDS
 from nieuwsstroom.linkers.spans import Span
 
@@ -91,6 +93,7 @@ class ContextDisambiguator:
         scorer: LinkScorer | None = None,
         reader: ContextReader | None = None,
         home_countries: frozenset[str] = HOME_COUNTRIES,
+        ordinary_words: frozenset[str] | None = None,
     ) -> None:
         if not 0.0 <= threshold <= 1.0:
             raise ValueError(f"threshold must be in [0, 1], got {threshold}")
@@ -99,6 +102,7 @@ class ContextDisambiguator:
         self.scorer = scorer or LinkScorer()
         self.reader = reader or ContextReader()
         self.home = home_countries
+        self.ordinary_words = default_ordinary_words() if ordinary_words is None else ordinary_words
 
     def cues(self, spans: list[Span], texts: dict[str, str]) -> dict[Span, Cue]:
         """The context cue of every span of the article."""
@@ -175,6 +179,7 @@ class ContextDisambiguator:
             home=self.home,
             mate_kinds=mate_kinds,
             acronym_letters=acronym_letters(spans[0].text),
+            ordinary=" " not in norm and norm in self.ordinary_words,
         )
 
     def open_candidates(
@@ -275,7 +280,7 @@ class ContextDisambiguator:
         kinds = {
             norm: kind
             for norm, d in decisions.items()
-            if (kind := clear_kind(d, candidates.get(norm, []))) is not None
+            if (kind := clear_kind(d, candidates.get(norm, []), evidence[norm])) is not None
         }
         more_countries = merged != countries
         for norm in groups:
@@ -295,6 +300,7 @@ class ContextDisambiguator:
                 old.home,
                 mate_kinds,
                 old.acronym_letters,
+                old.ordinary,
             )
             evidence[norm] = ev
             decisions[norm] = self.decide_one(candidates[norm], ev)
@@ -328,15 +334,20 @@ def _placement_changes(
     return any(c.entity.country in changed for c in cands)
 
 
-def clear_kind(decision: Decision, cands: list[Candidate]) -> str | None:
-    """The kind of a confident link whose alias no comparably prominent other kind shares."""
+def clear_kind(decision: Decision, cands: list[Candidate], ev: Evidence) -> str | None:
+    """The kind of a confident link whose alias no comparably prominent other kind shares
+    (a namesake the article places elsewhere does not count: a Friesland in the US)."""
     if decision.candidate is None or decision.score < CONFIDENT:
         return None
     ent = decision.candidate.entity
     if not ent.kind:
         return None
     for c in cands:
-        if c.entity.kind != ent.kind and c.entity.prior >= ent.prior - 0.3:
+        if (
+            c.entity.kind != ent.kind
+            and c.entity.prior >= ent.prior - DOMINANT_GAP
+            and placement(c, ev) >= 0
+        ):
             return None
     return ent.kind
 
@@ -365,7 +376,12 @@ def kind_veto(
     if kind not in _PLACE_ORDER:
         return None
     if cue.kind in _PLACE_ORDER and cue.strength >= 2:
-        if kind != cue.kind and any(c.entity.kind == cue.kind for c in cands):
+        # "de provincie Utrecht" rules out the city; "woonplaats Monaco" does not rule
+        # out the country for a village far less prominent than it.
+        floor = cand.entity.prior - DOMINANT_GAP
+        if kind != cue.kind and any(
+            c.entity.kind == cue.kind and c.entity.prior >= floor for c in cands
+        ):
             return f"kind mismatch: context says {cue.kind} ({cue.why}), candidate is {kind}"
         return None
     if cue.kind == kind or kind in mate_kinds:
@@ -377,7 +393,10 @@ def kind_veto(
     for better in _PLACE_ORDER[: _PLACE_ORDER.index(kind)]:
         for c in cands:
             e = c.entity
-            if e.kind == better and e.country == country and e.prior >= floor:
+            # A country outranks a region of its name anywhere: "Luxemburg" is the country,
+            # not the Belgian province, unless the text says province.
+            anywhere = better == "country" and kind == "region"
+            if e.kind == better and (anywhere or e.country == country) and e.prior >= floor:
                 return (
                     f"a {better} of the same name in the same country ({e.qid}) "
                     f"is meant unless the text says {kind}"

@@ -95,8 +95,8 @@ class UnknownNameFinder:
         swallowed: set[int] = set()
         contested: dict[int, Span] = {}
         for t_i in list(cover_at):
-            # "Parijs-Roubaix", "Oost-Groningen": a place alias inside a capitalised
-            # compound is part of another name (unlike "NAVO-top").
+            # "Parijs-Roubaix", "Oost-Groningen", "NL-Alert": an alias inside a capitalised
+            # compound is part of another name (unlike "NAVO-top"), every alias in it.
             s, e, word = tokens[t_i]
             sp = covered[cover_at[t_i]]
             parts = word.split("-")
@@ -106,7 +106,8 @@ class UnknownNameFinder:
                 and all(map(is_capitalised, parts))
                 and not is_lead_word(word)  # "SP-Kamerlid": the party's member
             ):
-                swallowed.add(cover_at.pop(t_i))
+                cover_at.pop(t_i)
+                swallowed.update(c for c, span in enumerate(covered) if s <= span.start < e)
         free = 0  # the first token no run has taken yet
         # A name starts with a capital: only those tokens can start a run.
         for i in [t for t, tok in enumerate(tokens) if tok[2][:1].isupper()]:
@@ -277,15 +278,18 @@ class UnknownNameFinder:
     ) -> bool:
         """Do connectors join the run to the capitalised token k into one longer name?
 
-        - "Partij van de Arbeid", "Dirk van der Wal": a one-word start (not a known
-          name, unless it is a given name: a brand may be called Dirk) and an unknown word;
+        - "Partij van de Arbeid", "Dirk van der Wal", "Huis van Afgevaardigden": a one-word
+          start and an unknown word (if the start is an alias, `name_runs` decides);
         - "Tour de France": a Romance particle makes the place part of the name (but
           "van" does not: "Florence Reuter van Waterloo" is a mayor and a town).
         """
-        first = fold(tokens[run[0]][2])
         covered = any(t in cover_at for t in run)
+        if len(run) == 1 and fold(tokens[run[0]][2]) in self.given_names:
+            return True  # "Dirk van der Wal", even where a village is called Wal
         if k not in cover_at:
-            return len(run) == 1 and (not covered or first in self.given_names)
+            # "Huis van Afgevaardigden" also when a dump has an item called "Huis": a
+            # person whose name is the run keeps it (`name_runs.resolve_runs`).
+            return len(run) == 1
         if covered and len(run) > 1:
             return False
         # "Tour de France" also when a dump has an item called "Tour" (`resolve_runs` decides).

@@ -20,8 +20,9 @@ real names do:
   articles, taxa) the class filter must drop.
 
 Obscure items' sitelinks have a heavy (Pareto) tail, as on Wikidata: most have
-a few, some namesakes have a hundred. A person rarely has a bare surname as an
-alias (2 % of random people), as on Wikidata.
+a few, some namesakes have dozens. Items spread over countries roughly as on
+Wikidata (the United States most, the Netherlands and Belgium a few per cent),
+and a person rarely has a bare surname as an alias (2 % of random people).
 
 Everything is derived from a seeded `random.Random`, so a size always gives the
 same dump. QIDs of synthetic items start at Q900000000, far from real ones.
@@ -125,6 +126,9 @@ _CODAS = ["", "n", "r", "l", "s", "k", "m", "rd", "nd", "ng", "st", "lt"]
 SYLLABLES = [o + v + c for o in _ONSETS for v in _VOWELS for c in _CODAS]
 OFF_TOPIC = ("Q13442814", "Q16521", "Q4167836", "Q482994", "Q7187")  # article, taxon, ...
 COUNTRIES = ("Q55", "Q31", "Q183", "Q142", "Q30", "Q145", "Q29", "Q38", "Q159", "Q212", "Q36")
+#: How Wikidata's people, places and organisations spread over countries, roughly: the
+#: United States hold the most, the Netherlands and Belgium a few per cent.
+COUNTRY_WEIGHTS = (3, 2, 10, 10, 30, 8, 6, 6, 8, 4, 4)
 
 
 # The seed's kind -> the generator's class family; 'other' (languages, ...) is not a news
@@ -254,10 +258,15 @@ def sitelinks_of_real_item(qid: str, prior: float) -> int:
     return sitelinks_for_prior(max(prior, prominence.prior_from_item_age(qid)))
 
 
+#: Obscure items stay below this many sitelinks (prior 0.74, a town of ~200,000): the
+#: world's prominent items are the seed's own, under their real QIDs.
+OBSCURE_MAX_SITELINKS = 60
+
+
 def heavy_tail(rng: random.Random, scale: float, alpha: float) -> int:
-    """Sitelinks of an obscure item: mostly a few, rarely many (a Pareto tail, as on
+    """Sitelinks of an obscure item: mostly a few, some dozens (a Pareto tail, as on
     Wikidata, where a few villages called Paris have more sitelinks than most towns)."""
-    return min(len(WIKIS), int(scale * rng.paretovariate(alpha)) - 1)
+    return min(OBSCURE_MAX_SITELINKS, int(scale * rng.paretovariate(alpha)) - 1)
 
 
 class DumpGenerator:
@@ -317,7 +326,10 @@ class DumpGenerator:
         rng = self.rng
         cls = more.pop("cls", None) or rng.choice(self.classes[kind])
         # A real item keeps its own country, or none (a continent has no P17).
-        country = more.pop("country") if "country" in more else rng.choice(COUNTRIES)
+        if "country" in more:
+            country = more.pop("country")
+        else:
+            country = rng.choices(COUNTRIES, COUNTRY_WEIGHTS)[0]
         claims: dict[str, list[dict[str, Any]]] = {"P31": [statement(qid, "P31", cls)]}
         if kind != "offtopic" and country:
             claims["P17"] = [statement(qid, "P17", country)]
@@ -349,6 +361,8 @@ class DumpGenerator:
             if kind in ("settlement", "region"):  # inverse of prominence.prior_from_population
                 extra["population"] = ent.get("population") or int(10 ** (2 + 5.5 * ent["prior"]))
             sitelinks = sitelinks_of_real_item(ent["qid"], ent["prior"])
+            if is_country:
+                sitelinks = max(sitelinks, 250)  # a country has an article in every Wikipedia
             label = ent["label_en"] or ent["label_nl"]
             record = self._entity(
                 ent["qid"], kind, label, sitelinks, country=ent["country"], **extra
@@ -373,13 +387,13 @@ class DumpGenerator:
                     surname = name.split()[-1]
                     same = rng.random() < 0.2
                     label = name if same else f"{rng.choice(FIRST_NAMES)} {surname}"
-                    yield self._entity(self._qid(), "person", label, heavy_tail(rng, 2, 1.3))
+                    yield self._entity(self._qid(), "person", label, heavy_tail(rng, 2, 2.0))
                 else:
                     nkind = rng.choice(("settlement", "settlement", "company", "club"))
                     label = name if nkind == "settlement" else f"{name} {rng.choice(('BV', 'FC'))}"
                     if rng.random() < 0.3:
                         label = name  # a company or club under the bare city name
-                    yield self._entity(self._qid(), nkind, label, heavy_tail(rng, 2, 1.5))
+                    yield self._entity(self._qid(), nkind, label, heavy_tail(rng, 2, 2.0))
 
     def _ordinary_words(self) -> Iterator[dict[str, Any]]:
         for word in self.common_words:
