@@ -42,6 +42,7 @@ from nieuwsstroom.linkers.link_score import (
     placement,
     veto,
 )
+from nieuwsstroom.linkers.locatives import located_in
 from nieuwsstroom.linkers.ordinary_words import default_ordinary_words
 from nieuwsstroom.linkers.prominence import PLACE_KINDS
 from nieuwsstroom.linkers.spans import Span
@@ -283,13 +284,19 @@ class ContextDisambiguator:
             if (kind := clear_kind(d, candidates.get(norm, []), evidence[norm])) is not None
         }
         more_countries = merged != countries
+        inside = (
+            located_in(groups, texts, lambda n: _place_country(decisions.get(n))) if texts else {}
+        )
         for norm in groups:
             mate_kinds = frozenset(kinds[m] for m in mates.get(norm, ()) if m in kinds)
-            if not (more_countries or mate_kinds) or norm not in candidates:
+            within = inside.get(norm, frozenset())
+            if not (more_countries or mate_kinds or within) or norm not in candidates:
                 continue  # nothing new for this alias since the first pass
             old = evidence[norm]
             named = _named(norm, merged) if more_countries else old.countries
-            if not mate_kinds and not _placement_changes(candidates[norm], old.countries, named):
+            if not (mate_kinds or within) and not _placement_changes(
+                candidates[norm], old.countries, named
+            ):
                 continue
             ev = Evidence(
                 old.surface,
@@ -301,6 +308,7 @@ class ContextDisambiguator:
                 mate_kinds,
                 old.acronym_letters,
                 old.ordinary,
+                within,
             )
             evidence[norm] = ev
             decisions[norm] = self.decide_one(candidates[norm], ev)
@@ -315,6 +323,14 @@ class ContextDisambiguator:
     ) -> dict[str, Decision]:
         """One decision per alias (see `article_evidence`)."""
         return self.article_evidence(groups, candidates, cues, texts)[1]
+
+
+def _place_country(decision: Decision | None) -> str | None:
+    """The country of a place linked with confidence, else None."""
+    if decision is None or decision.candidate is None or decision.score < CONFIDENT:
+        return None
+    ent = decision.candidate.entity
+    return ent.country if ent.kind in PLACE_KINDS and ent.country else None
 
 
 def _named(norm: str, countries: dict[str, set[str]]) -> frozenset[str]:

@@ -103,6 +103,8 @@ class Evidence:
     """Number of letters if the surface is all capitals ("EU", "NAVO"), else 0."""
     ordinary: bool = False
     """The alias is one ordinary Dutch word ("Huis", "Storm"; `ordinary_words.py`)."""
+    inside: frozenset[str] = frozenset()
+    """Countries of the places the text says it lies in ("Odessa in Texas")."""
 
 
 @lru_cache(maxsize=16384)
@@ -241,6 +243,8 @@ def veto(cand: Candidate, ev: Evidence) -> str | None:
         return f"{cue.why}: a team is meant, candidate is {_what(cand)}"
     if cue.kind == "team" and entity.type != "ORG":
         return f"{cue.why}: a team is meant, candidate is {_what(cand)}"
+    if ev.inside and entity.kind in _PLACED_KINDS - {"party"} and entity.country not in ev.inside:
+        return f"the text places {ev.surface!r} in another country"
     if 2 <= ev.acronym_letters <= 4 and placement(cand, ev) < 0 and entity.prior < 0.6:
         return f"short acronym of a foreign {entity.kind or 'body'} the article does not place"
     if cue.type is None or cue.type == entity.type:
