@@ -40,6 +40,10 @@ GIVEN_NAMES_FILE = Path(__file__).parent / "data" / "nl_given_names.txt"
 #: Particles of Romance names that join two capitalised words into one name
 #: ("Tour de France", "Côte d'Azur"): a place alias after them is part of that name.
 _ROMANCE_PARTICLES = frozenset({"de", "du", "des", "la", "le", "del", "della", "di", "da"})
+#: Particles of English names ("Bank of America", "Institute for the Study of War"); all
+#: but "of" (Dutch "or") show that the name is English.
+ENGLISH_PARTICLES = frozenset({"of", "for", "the", "and", "on"})
+_ENGLISH_ONLY = ENGLISH_PARTICLES - {"of"}
 
 
 def load_given_names(path: Path = GIVEN_NAMES_FILE) -> frozenset[str]:
@@ -126,7 +130,13 @@ class UnknownNameFinder:
                 continue
             free = run[-1] + 1
             cov = [t for t in run if t in cover_at]
-            unknown = [t for t in run if t not in cover_at and tokens[t][2] not in CONNECTORS]
+            unknown = [
+                t
+                for t in run
+                if t not in cover_at
+                and tokens[t][2] not in CONNECTORS
+                and tokens[t][2] not in ENGLISH_PARTICLES
+            ]
             members = sorted({cover_at[t] for t in cov})
             if not unknown:
                 # "het Chinese DeepSeek": an adjective before a name describes it.
@@ -249,7 +259,7 @@ class UnknownNameFinder:
             k = j
             while (
                 k < len(tokens)
-                and tokens[k][2].lower() in CONNECTORS
+                and (tokens[k][2].lower() in CONNECTORS or tokens[k][2] in ENGLISH_PARTICLES)
                 and text[tokens[k - 1][1] : tokens[k][0]] == " "
             ):
                 k += 1
@@ -281,8 +291,14 @@ class UnknownNameFinder:
         - "Partij van de Arbeid", "Dirk van der Wal", "Huis van Afgevaardigden": a one-word
           start and an unknown word (if the start is an alias, `name_runs` decides);
         - "Tour de France": a Romance particle makes the place part of the name (but
-          "van" does not: "Florence Reuter van Waterloo" is a mayor and a town).
+          "van" does not: "Florence Reuter van Waterloo" is a mayor and a town);
+        - "Institute for the Study of War": English particles, once the name is English.
         """
+        if any(p in ENGLISH_PARTICLES for p in particles):
+            # "Institute for the Study of War": English particles join an English name
+            # ("for", "the"; then also "of", which alone is Dutch: "Rusland of Oekraïne").
+            english = {*particles, *(tokens[t][2] for t in run)} & _ENGLISH_ONLY
+            return all(p in ENGLISH_PARTICLES for p in particles) and bool(english)
         covered = any(t in cover_at for t in run)
         if len(run) == 1 and fold(tokens[run[0]][2]) in self.given_names:
             return True  # "Dirk van der Wal", even where a village is called Wal
