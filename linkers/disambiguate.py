@@ -392,12 +392,7 @@ def kind_veto(
     if kind not in _PLACE_ORDER:
         return None
     if cue.kind in _PLACE_ORDER and cue.strength >= 2:
-        # "de provincie Utrecht" rules out the city; "woonplaats Monaco" does not rule
-        # out the country for a village far less prominent than it.
-        floor = cand.entity.prior - DOMINANT_GAP
-        if kind != cue.kind and any(
-            c.entity.kind == cue.kind and c.entity.prior >= floor for c in cands
-        ):
+        if kind != cue.kind and any(c.entity.kind == cue.kind for c in cands):
             return f"kind mismatch: context says {cue.kind} ({cue.why}), candidate is {kind}"
         return None
     if cue.kind == kind or kind in mate_kinds:

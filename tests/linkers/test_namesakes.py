@@ -88,21 +88,6 @@ def test_a_place_ruled_out_in_a_match_report_stands_for_its_own_team(tmp_path):
     assert not linked and "team" in unlinked["Wales"].reason
 
 
-def test_a_kind_word_rules_out_only_candidates_about_as_prominent(tmp_path):
-    rows = [
-        ("Q235", "LOC", "country", ["Monaco"], 0.95, "Q235"),
-        ("Q900018239", "LOC", "settlement", ["Monaco"], 0.4, US),
-        ("Q34370", "LOC", "settlement", ["Rotterdam"], 0.75, NL),
-        ("Q900000008", "LOC", "region", ["Rotterdam"], 0.7, NL),
-    ]
-    linked, _ = link(
-        tmp_path, rows, "Coureur",
-        "De coureur verhuisde naar zijn woonplaats Monaco. Hij groeide op in de stad Rotterdam.",
-    )  # fmt: skip
-    assert "Q900018239" not in linked
-    assert "Q34370" in linked and "Q900000008" not in linked
-
-
 def test_a_country_outranks_a_region_of_its_name_in_another_country(tmp_path):
     rows = [
         ("Q32", "LOC", "country", ["Luxemburg"], 1.0, "Q32"),
