@@ -1,7 +1,7 @@
 """Fit the calibrated link score's weights on the development texts of the labelled set.
 
-Usage: python bench/fit_link_weights.py [--kb PATH] [--write] [--l2 1.0] [--cv 5]
-                                        [--parts dev test]
+Usage: python bench/fit_link_weights.py [--kb PATH [--kb PATH ...]] [--write] [--l2 1.0]
+                                        [--cv 5] [--parts dev test]
 
 Development texts are `dev.jsonl` and `test.jsonl` (both were looked at while the
 method was built; see `tests/linkers/data/labelled/README.md`). The held-out part
@@ -9,7 +9,10 @@ method was built; see `tests/linkers/data/labelled/README.md`). The held-out par
 
 For every alias of every text, each candidate the context does not veto
 becomes one example: its features (`linkers/link_score.py`, as the linker's
-second pass sees them) and whether it is the gold entity of that mention. A
+second pass sees them) and whether it is the gold entity of that mention.
+With several `--kb` the examples of each are stacked: the shipped seed and the
+seed plus a Wikidata-size dump (`bench/linking_scale.py` generates one), so the
+weights hold for a small knowledge base and for one full of obscure namesakes. A
 logistic regression with L2 regularisation (Newton's method, numpy) gives
 weights whose output is a probability. `--write` stores them in
 `linkers/data/link_weights.json`.
@@ -39,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from nieuwsstroom.linkers import build_linker  # noqa: E402
+from nieuwsstroom.linkers.article_links import alias_groups  # noqa: E402
 from nieuwsstroom.linkers.evaluation import (  # noqa: E402
     LabelledText,
     Scores,
@@ -64,13 +68,9 @@ def examples(linker, items: list[LabelledText]) -> tuple[np.ndarray, np.ndarray]
     for item in items:
         texts = {"title": item.doc.title, "body": item.doc.body}
         spans = [s for f in ("title", "body") for s in linker.finder.find(f, texts[f])]
-        spans = [s for s in spans if dis.reader.is_mention(s, texts[s.field])]
-        groups: dict[str, list] = {}
-        for span in spans:
-            if span.kind == "kb":
-                groups.setdefault(span.alias_norm, []).append(span)
-        cands = linker.candidates.candidates(groups)
-        cues = dis.cues(sorted(spans, key=lambda s: (s.field, s.start)), texts)
+        cands = linker.candidates.candidates({s.alias_norm for s in spans if s.kind == "kb"})
+        _mentions, groups, context_spans = alias_groups(spans, cands, texts, dis.reader)
+        cues = dis.cues(context_spans, texts)
         evidence, _ = dis.article_evidence(groups, cands, cues, texts)
         gold_by_text = {normalize_alias(g.text): g.qid for g in item.gold}
         for norm, group in groups.items():
@@ -118,27 +118,41 @@ def calibration(p: np.ndarray, y: np.ndarray) -> list[str]:
     return lines
 
 
+def all_examples(linkers: list, items: list[LabelledText]) -> tuple[np.ndarray, np.ndarray]:
+    """`examples` with every knowledge base, stacked."""
+    pairs = [examples(linker, items) for linker in linkers]
+    return np.vstack([x for x, _ in pairs]), np.concatenate([y for _, y in pairs])
+
+
 def cross_validate(
-    linker, items: list[LabelledText], folds: int, l2: float, thresholds: list[float]
+    linkers: list, items: list[LabelledText], folds: int, l2: float, thresholds: list[float]
 ) -> None:
-    """Document-level figures on texts whose weights were fitted without them."""
-    dis = linker.disambiguator
-    scores = {t: Scores() for t in thresholds}
+    """Document-level figures on texts whose weights were fitted without them (per KB)."""
+    scores = [{t: Scores() for t in thresholds} for _ in linkers]
     for k in range(folds):
         held = [it for i, it in enumerate(items) if i % folds == k]
-        x, y = examples(linker, [it for i, it in enumerate(items) if i % folds != k])
-        dis.scorer = LinkScorer(dict(zip(FEATURES, fit(x, y, l2).tolist(), strict=True)))
+        x, y = all_examples(linkers, [it for i, it in enumerate(items) if i % folds != k])
+        scorer = LinkScorer(dict(zip(FEATURES, fit(x, y, l2).tolist(), strict=True)))
+        for linker, by_threshold in zip(linkers, scores, strict=True):
+            linker.disambiguator.scorer = scorer
+            for t in thresholds:
+                linker.disambiguator.threshold = t
+                for item in held:
+                    score_document(item, linker.link(item.doc), by_threshold[t])
+    for linker, by_threshold in zip(linkers, scores, strict=True):
         for t in thresholds:
-            dis.threshold = t
-            for item in held:
-                score_document(item, linker.link(item.doc), scores[t])
-    for t in thresholds:
-        print(f"cv threshold {t:.2f}: {scores[t].line()}")
+            source = linker.provenance["kb_source"]
+            print(f"cv {source} threshold {t:.2f}: {by_threshold[t].line()}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--kb", type=Path, help="knowledge base (default: a fresh seed KB)")
+    parser.add_argument(
+        "--kb",
+        type=Path,
+        action="append",
+        help="knowledge base; repeat to fit on several (default: a fresh seed KB)",
+    )
     parser.add_argument("--l2", type=float, default=1.0, help="L2 regularisation strength")
     parser.add_argument("--write", action="store_true", help="write linkers/data/link_weights.json")
     parser.add_argument("--cv", type=int, default=0, help="K-fold cross-validation")
@@ -148,14 +162,17 @@ def main() -> None:
 
     items = load_parts(args.parts)
     with tempfile.TemporaryDirectory() as tmp:
-        linker = build_linker(args.kb or ensure_seed_kb(Path(tmp)))
-        threshold = linker.disambiguator.threshold
+        linkers = [build_linker(kb) for kb in args.kb or [ensure_seed_kb(Path(tmp))]]
+        threshold = linkers[0].disambiguator.threshold
         if args.cv:
-            cross_validate(linker, items, args.cv, args.l2, [0.4, 0.5, 0.6, 0.7, 0.8])
-            linker.disambiguator.scorer = LinkScorer()
-            linker.disambiguator.threshold = threshold
-        x, y = examples(linker, items)
-        linker.kb.close()
+            cross_validate(linkers, items, args.cv, args.l2, [0.4, 0.5, 0.6, 0.7, 0.8])
+            for linker in linkers:
+                linker.disambiguator.scorer = LinkScorer()
+                linker.disambiguator.threshold = threshold
+        x, y = all_examples(linkers, items)
+        kbs = " + ".join(str(linker.provenance["kb_source"]) for linker in linkers)
+        for linker in linkers:
+            linker.kb.close()
     old = LinkScorer()
     w = fit(x, y, args.l2)
     new = LinkScorer(dict(zip(FEATURES, w.tolist(), strict=True)))
@@ -168,8 +185,8 @@ def main() -> None:
     print("calibration (fitted):", *calibration(p_new, y), sep="\n")
     if args.write:
         fitted_on = (
-            f"{'+'.join(args.parts)} parts of tests/linkers/data/labelled, {len(y)} candidates, "
-            f"L2 {args.l2}, {datetime.now(UTC).date().isoformat()}"
+            f"{'+'.join(args.parts)} parts of tests/linkers/data/labelled with KBs {kbs}, "
+            f"{len(y)} candidates, L2 {args.l2}, {datetime.now(UTC).date().isoformat()}"
         )
         weights = {k: round(v, 4) for k, v in zip(FEATURES, w.tolist(), strict=True)}
         WEIGHTS_FILE.write_text(

@@ -8,7 +8,8 @@ with offsets that are valid in the original text. Nothing proportional to the
 knowledge base is built at start-up. A hit counts only
 - at word boundaries; a trailing possessive/genitive "s" or "'s" is allowed
   after a name ("Poetins", "Oekraïnes", "Rutte's"), the span then covers the
-  name only;
+  name only; a bare "s" only before the noun it owns ("Poetins leger"), not
+  before punctuation or a function word ("Olaf Koens zei" is not "Olaf Koen");
 - if the case agrees: every capitalised word of the alias is capitalised in
   the text; short acronyms (<= 3 letters: EU, VS, VN) must be all capitals,
   longer ones all capitals or title case ("NAVO"/"Navo");
@@ -30,10 +31,23 @@ from nieuwsstroom.linkers.alias_index import (
     Payload,
     alias_case_rule,
 )
+from nieuwsstroom.linkers.cue_words import NOT_AFTER_GENITIVE, SPEECH_VERBS
 from nieuwsstroom.linkers.kb_sqlite import AliasRecord
 from nieuwsstroom.linkers.spans import SUBTOKEN, Span, sentence_initial
 
 __all__ = ["AliasMatcher", "alias_case_rule"]
+
+
+_NEXT_WORD = re.compile(r" ([^\W\d_]+)")
+
+
+def _owns(folded: str, after: int) -> bool:
+    """Can a genitive end at `after`? Only before the noun phrase it owns ("Poetins leger"):
+    a space and a word that is no function word or speech verb ("Olaf Koens zei" is a name)."""
+    word = _NEXT_WORD.match(folded, after)
+    return word is not None and not (
+        word.group(1) in NOT_AFTER_GENITIVE or word.group(1) in SPEECH_VERBS
+    )
 
 
 @lru_cache(maxsize=64)
@@ -154,4 +168,4 @@ class AliasMatcher:
         if end >= len(folded) or not folded[end].isalnum():
             return True
         at_end = end + 1 >= len(folded) or not folded[end + 1].isalnum()
-        return folded[end] == "s" and rule[-1:] in ("U", "-") and at_end
+        return folded[end] == "s" and rule[-1:] in ("U", "-") and at_end and _owns(folded, end + 1)

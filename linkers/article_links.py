@@ -1,9 +1,10 @@
 """From one article's spans and candidates to its entities: linked, and unlinked with why.
 
-The order matters: every alias is decided first (`disambiguate.py`), then short
-forms of people's names are tied to the full name in the article
-(`name_parts.py`), which may link a surname the knowledge base has no alias
-for ("Trump") or keep a given name away from a brand ("Lloyd"). Names that stay
+The order matters: an alias inside a longer name is kept only if one of its
+candidates is that name's person (`name_runs.py`); every alias is decided next
+(`disambiguate.py`), then short forms of people's names are tied to the full
+name in the article (`name_parts.py`), which may link a surname the knowledge
+base has no alias for ("Trump") or keep a given name away from a brand ("Lloyd"). Names that stay
 unlinked carry the reason and the best rejected candidate, so ops can see what
 the knowledge base lacks.
 """
@@ -12,9 +13,10 @@ from __future__ import annotations
 
 from nieuwsstroom.linkers.base import Entity, Mention
 from nieuwsstroom.linkers.candidates import Candidate
-from nieuwsstroom.linkers.context import NO_CUE, Cue
+from nieuwsstroom.linkers.context import NO_CUE, ContextReader, Cue
 from nieuwsstroom.linkers.disambiguate import ContextDisambiguator, Decision
 from nieuwsstroom.linkers.name_parts import full_name_of, persons, short_form_spans
+from nieuwsstroom.linkers.name_runs import resolve_runs
 from nieuwsstroom.linkers.normalize import normalize_alias
 from nieuwsstroom.linkers.spans import Span
 
@@ -26,13 +28,8 @@ def link_article(
     disambiguator: ContextDisambiguator,
 ) -> list[Entity]:
     """Linked entities (one per QID, in order of first mention), then unlinked names."""
-    reader = disambiguator.reader
-    spans = [s for s in spans if reader.is_mention(s, texts[s.field])]
-    groups: dict[str, list[Span]] = {}
-    for span in spans:
-        if span.kind == "kb":
-            groups.setdefault(span.alias_norm, []).append(span)
-    cues = disambiguator.cues(sorted(spans, key=lambda s: (s.field, s.start)), texts)
+    spans, groups, context_spans = alias_groups(spans, candidates, texts, disambiguator.reader)
+    cues = disambiguator.cues(context_spans, texts)
     decisions = disambiguator.decide_groups(groups, candidates, cues, texts)
     linked_type: dict[Span, tuple[str, str] | None] = {}
     for span in spans:
@@ -70,6 +67,29 @@ def link_article(
             item = unlinked[key] = _unlinked(span, decision, cue, person is not None)
         item.mentions.append(mention)
     return [*linked.values(), *unlinked.values()]
+
+
+def alias_groups(
+    spans: list[Span],
+    candidates: dict[str, list[Candidate]],
+    texts: dict[str, str],
+    reader: ContextReader,
+) -> tuple[list[Span], dict[str, list[Span]], list[Span]]:
+    """The article's mentions, its alias groups, and the spans whose context is read.
+
+    An alias that gave way to a longer name ("Utrecht" in "FC Utrecht") is no mention,
+    but where the article also names it alone, that group reads its context too.
+    """
+    spans, inside = resolve_runs(spans, candidates)
+    spans = [s for s in spans if reader.is_mention(s, texts[s.field])]
+    groups: dict[str, list[Span]] = {}
+    for span in spans:
+        if span.kind == "kb":
+            groups.setdefault(span.alias_norm, []).append(span)
+    context = [s for s in inside if s.alias_norm in groups]
+    for span in context:
+        groups[span.alias_norm].append(span)
+    return spans, groups, sorted([*spans, *context], key=lambda s: (s.field, s.start))
 
 
 def _add_linked(linked: dict[str, Entity], decision: Decision, mention: Mention) -> None:

@@ -196,6 +196,20 @@ SPEECH_VERBS = frozenset(
     )
 )
 
+#: Words that cannot follow a Saxon genitive. "Poetins leger", "Oekraïnes grens": a
+#: genitive "s" stands before the noun phrase it owns, so in "Olaf Koens zei", "Donald
+#: Pols van Milieudefensie" or "Bos." the "s" is part of the name, not a genitive.
+NOT_AFTER_GENITIVE = frozenset(
+    _split(
+        """
+        de het een en of maar dat die dan als want omdat toen terwijl
+        van in op uit met aan bij voor door naar over tegen onder om tot na sinds zonder
+        tussen via per te is was zijn waren wordt werd worden heeft had hebben kan kon
+        zal zou moet moest wil wilde gaat ging komt kwam blijft bleef staat stond
+        ook nog al niet wel nu er hier daar zelf hij zij ze we wij ik u jij je
+        """
+    )
+)
 #: Words that make a text a match report (two of them, or a score like 2-1).
 SPORT_DOC_WORDS = frozenset(
     _split(

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from nieuwsstroom.linkers.candidates import Candidate
 from nieuwsstroom.linkers.context import NO_CUE, ContextReader, Cue
 from nieuwsstroom.linkers.link_score import (
+    DOMINANT_GAP,
     Evidence,
     LinkScorer,
     acronym_letters,
@@ -41,6 +42,9 @@ from nieuwsstroom.linkers.link_score import (
     placement,
     veto,
 )
+from nieuwsstroom.linkers.locatives import located_in
+from nieuwsstroom.linkers.ordinary_words import default_ordinary_words
+from nieuwsstroom.linkers.prominence import PLACE_KINDS
 from nieuwsstroom.linkers.spans import Span
 
 _PLACE_ORDER = ("country", "settlement", "region")
@@ -90,6 +94,7 @@ class ContextDisambiguator:
         scorer: LinkScorer | None = None,
         reader: ContextReader | None = None,
         home_countries: frozenset[str] = HOME_COUNTRIES,
+        ordinary_words: frozenset[str] | None = None,
     ) -> None:
         if not 0.0 <= threshold <= 1.0:
             raise ValueError(f"threshold must be in [0, 1], got {threshold}")
@@ -98,6 +103,7 @@ class ContextDisambiguator:
         self.scorer = scorer or LinkScorer()
         self.reader = reader or ContextReader()
         self.home = home_countries
+        self.ordinary_words = default_ordinary_words() if ordinary_words is None else ordinary_words
 
     def cues(self, spans: list[Span], texts: dict[str, str]) -> dict[Span, Cue]:
         """The context cue of every span of the article."""
@@ -174,6 +180,7 @@ class ContextDisambiguator:
             home=self.home,
             mate_kinds=mate_kinds,
             acronym_letters=acronym_letters(spans[0].text),
+            ordinary=" " not in norm and norm in self.ordinary_words,
         )
 
     def open_candidates(
@@ -189,6 +196,15 @@ class ContextDisambiguator:
             for i, c in enumerate(cands)
             if vetoes[i] is None
         ]
+        if ev.cue.kind == "team":
+            # "Wales" in a match report is the Welsh team: a place the context rules out
+            # stands for its own team, as prominent as the place (an obscure club that
+            # shares the name is not meant).
+            rivals += [
+                (i, c.entity.prior, places[i], 0)
+                for i, c in enumerate(cands)
+                if vetoes[i] is not None and c.entity.kind in PLACE_KINDS
+            ]
         out = []
         for i, cand in enumerate(cands):
             where = places[i]
@@ -265,16 +281,22 @@ class ContextDisambiguator:
         kinds = {
             norm: kind
             for norm, d in decisions.items()
-            if (kind := clear_kind(d, candidates.get(norm, []))) is not None
+            if (kind := clear_kind(d, candidates.get(norm, []), evidence[norm])) is not None
         }
         more_countries = merged != countries
+        inside = (
+            located_in(groups, texts, lambda n: _place_country(decisions.get(n))) if texts else {}
+        )
         for norm in groups:
             mate_kinds = frozenset(kinds[m] for m in mates.get(norm, ()) if m in kinds)
-            if not (more_countries or mate_kinds) or norm not in candidates:
+            within = inside.get(norm, frozenset())
+            if not (more_countries or mate_kinds or within) or norm not in candidates:
                 continue  # nothing new for this alias since the first pass
             old = evidence[norm]
             named = _named(norm, merged) if more_countries else old.countries
-            if not mate_kinds and not _placement_changes(candidates[norm], old.countries, named):
+            if not (mate_kinds or within) and not _placement_changes(
+                candidates[norm], old.countries, named
+            ):
                 continue
             ev = Evidence(
                 old.surface,
@@ -285,6 +307,8 @@ class ContextDisambiguator:
                 old.home,
                 mate_kinds,
                 old.acronym_letters,
+                old.ordinary,
+                within,
             )
             evidence[norm] = ev
             decisions[norm] = self.decide_one(candidates[norm], ev)
@@ -299,6 +323,14 @@ class ContextDisambiguator:
     ) -> dict[str, Decision]:
         """One decision per alias (see `article_evidence`)."""
         return self.article_evidence(groups, candidates, cues, texts)[1]
+
+
+def _place_country(decision: Decision | None) -> str | None:
+    """The country of a place linked with confidence, else None."""
+    if decision is None or decision.candidate is None or decision.score < CONFIDENT:
+        return None
+    ent = decision.candidate.entity
+    return ent.country if ent.kind in PLACE_KINDS and ent.country else None
 
 
 def _named(norm: str, countries: dict[str, set[str]]) -> frozenset[str]:
@@ -318,15 +350,20 @@ def _placement_changes(
     return any(c.entity.country in changed for c in cands)
 
 
-def clear_kind(decision: Decision, cands: list[Candidate]) -> str | None:
-    """The kind of a confident link whose alias no comparably prominent other kind shares."""
+def clear_kind(decision: Decision, cands: list[Candidate], ev: Evidence) -> str | None:
+    """The kind of a confident link whose alias no comparably prominent other kind shares
+    (a namesake the article places elsewhere does not count: a Friesland in the US)."""
     if decision.candidate is None or decision.score < CONFIDENT:
         return None
     ent = decision.candidate.entity
     if not ent.kind:
         return None
     for c in cands:
-        if c.entity.kind != ent.kind and c.entity.prior >= ent.prior - 0.3:
+        if (
+            c.entity.kind != ent.kind
+            and c.entity.prior >= ent.prior - DOMINANT_GAP
+            and placement(c, ev) >= 0
+        ):
             return None
     return ent.kind
 
@@ -367,7 +404,10 @@ def kind_veto(
     for better in _PLACE_ORDER[: _PLACE_ORDER.index(kind)]:
         for c in cands:
             e = c.entity
-            if e.kind == better and e.country == country and e.prior >= floor:
+            # A country outranks a region of its name anywhere: "Luxemburg" is the country,
+            # not the Belgian province, unless the text says province.
+            anywhere = better == "country" and kind == "region"
+            if e.kind == better and (anywhere or e.country == country) and e.prior >= floor:
                 return (
                     f"a {better} of the same name in the same country ({e.qid}) "
                     f"is meant unless the text says {kind}"

@@ -23,8 +23,8 @@ The features are few and each says one thing a reader would weigh:
 - whether the article places the entity: its country is named, it is a home
   country's, or the article is elsewhere and the entity obscure;
 - the surface: an obscure name seen only at sentence starts (where Dutch
-  capitalises ordinary words), case that differs from the alias, a short acronym
-  of an obscure body.
+  capitalises ordinary words), the more so if it is an ordinary word, case that
+  differs from the alias, a short acronym of an obscure body.
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ FEATURES = (
     "foreign_obscure",
     "sentence_initial",
     "obscure_acronym",
+    "ordinary_word",
 )
 #: A lead in prior this large (about five times the sitelinks) is full dominance.
 DOMINANT_GAP = 0.3
@@ -100,6 +101,10 @@ class Evidence:
     """Kinds of the names this one is listed with ("Friesland, Groningen en ...")."""
     acronym_letters: int = 0
     """Number of letters if the surface is all capitals ("EU", "NAVO"), else 0."""
+    ordinary: bool = False
+    """The alias is one ordinary Dutch word ("Huis", "Storm"; `ordinary_words.py`)."""
+    inside: frozenset[str] = frozenset()
+    """Countries of the places the text says it lies in ("Odessa in Texas")."""
 
 
 @lru_cache(maxsize=16384)
@@ -174,6 +179,8 @@ def kind_agreement(cue: Cue, kind: str, mate_kinds: frozenset[str]) -> float:
     if not kind:
         return 0.0
     if cue.kind:
+        if cue.kind == "place" and kind in prominence.PLACE_KINDS:
+            return 1.0 if kind == "place" else 0.0  # "het eiland Man": an island country
         agrees = _KIND_AGREES.get(cue.kind)
         if cue.kind == "team" and kind == "organisation":
             return 0.0
@@ -221,6 +228,9 @@ def features(cand: Candidate, rival_prior: float, ev: Evidence) -> list[float]:
         obscurity if ev.sentence_initial_only and not caps else 0.0,
         # "AI", "RSF", "CBS": short acronyms of obscure bodies are usually something else.
         obscurity if 0 < caps <= 4 and where <= 0 else 0.0,
+        # "Ruim twee miljoen ...", "Haar moeder ...": at sentence starts only, an obscure
+        # item named like an ordinary word is that word (more so than any other name).
+        obscurity if ev.ordinary and ev.sentence_initial_only else 0.0,
     ]
 
 
@@ -233,6 +243,8 @@ def veto(cand: Candidate, ev: Evidence) -> str | None:
         return f"{cue.why}: a team is meant, candidate is {_what(cand)}"
     if cue.kind == "team" and entity.type != "ORG":
         return f"{cue.why}: a team is meant, candidate is {_what(cand)}"
+    if ev.inside and entity.kind in _PLACED_KINDS - {"party"} and entity.country not in ev.inside:
+        return f"the text places {ev.surface!r} in another country"
     if 2 <= ev.acronym_letters <= 4 and placement(cand, ev) < 0 and entity.prior < 0.6:
         return f"short acronym of a foreign {entity.kind or 'body'} the article does not place"
     if cue.type is None or cue.type == entity.type:

@@ -30,6 +30,10 @@ class Span:
     alias_norm: str = ""
     sentence_initial: bool = False
     type_hint: str = "MISC"
+    run: Span | None = None
+    """For an alias inside a longer run of capitalised words ("Ron" in "Ron DeSantis"):
+    that run as an unknown name, used if no candidate of the alias fits it
+    (`name_runs.resolve_runs`)."""
 
 
 def sentence_initial(text: str, start: int) -> bool:

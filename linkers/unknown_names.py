@@ -15,7 +15,7 @@ The word lists live in `cue_words.py`.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
@@ -40,6 +40,10 @@ GIVEN_NAMES_FILE = Path(__file__).parent / "data" / "nl_given_names.txt"
 #: Particles of Romance names that join two capitalised words into one name
 #: ("Tour de France", "Côte d'Azur"): a place alias after them is part of that name.
 _ROMANCE_PARTICLES = frozenset({"de", "du", "des", "la", "le", "del", "della", "di", "da"})
+#: Particles of English names ("Bank of America", "Institute for the Study of War"); all
+#: but "of" (Dutch "or") show that the name is English.
+ENGLISH_PARTICLES = frozenset({"of", "for", "the", "and", "on"})
+_ENGLISH_ONLY = ENGLISH_PARTICLES - {"of"}
 
 
 def load_given_names(path: Path = GIVEN_NAMES_FILE) -> frozenset[str]:
@@ -77,8 +81,11 @@ class UnknownNameFinder:
         last = low.split()[-1]
         return last.endswith(ADJECTIVE_SUFFIXES) and not is_acronym(word)
 
-    def find(self, field: str, text: str, covered: list[Span]) -> tuple[list[Span], set[int]]:
-        """Unknown-name spans, and the indexes of alias spans they swallow."""
+    def find(
+        self, field: str, text: str, covered: list[Span]
+    ) -> tuple[list[Span], set[int], dict[int, Span]]:
+        """Unknown-name spans, the indexes of alias spans they swallow, and the alias spans
+        inside a longer name whose candidates decide (index -> that name's span)."""
         tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
         # Each token under an alias span maps to the first span over it.
         cover_at: dict[int, int] = {}
@@ -90,9 +97,10 @@ class UnknownNameFinder:
         cover_at = dict(sorted(cover_at.items()))
         out: list[Span] = []
         swallowed: set[int] = set()
+        contested: dict[int, Span] = {}
         for t_i in list(cover_at):
-            # "Parijs-Roubaix", "Oost-Groningen": a place alias inside a capitalised
-            # compound is part of another name (unlike "NAVO-top").
+            # "Parijs-Roubaix", "Oost-Groningen", "NL-Alert": an alias inside a capitalised
+            # compound is part of another name (unlike "NAVO-top"), every alias in it.
             s, e, word = tokens[t_i]
             sp = covered[cover_at[t_i]]
             parts = word.split("-")
@@ -102,7 +110,8 @@ class UnknownNameFinder:
                 and all(map(is_capitalised, parts))
                 and not is_lead_word(word)  # "SP-Kamerlid": the party's member
             ):
-                swallowed.add(cover_at.pop(t_i))
+                cover_at.pop(t_i)
+                swallowed.update(c for c, span in enumerate(covered) if s <= span.start < e)
         free = 0  # the first token no run has taken yet
         # A name starts with a capital: only those tokens can start a run.
         for i in [t for t, tok in enumerate(tokens) if tok[2][:1].isupper()]:
@@ -121,37 +130,64 @@ class UnknownNameFinder:
                 continue
             free = run[-1] + 1
             cov = [t for t in run if t in cover_at]
-            unknown = [t for t in run if t not in cover_at and tokens[t][2] not in CONNECTORS]
+            unknown = [
+                t
+                for t in run
+                if t not in cover_at
+                and tokens[t][2] not in CONNECTORS
+                and tokens[t][2] not in ENGLISH_PARTICLES
+            ]
+            members = sorted({cover_at[t] for t in cov})
             if not unknown:
+                # "het Chinese DeepSeek": an adjective before a name describes it.
+                while len(run) > 1 and self._is_ordinary(tokens[run[0]][2]):
+                    run = run[1:]
+                members = sorted({cover_at[t] for t in run if t in cover_at})
+                if len(members) >= 2:
+                    # "Jan Willem Bos", "Tour de France", "Liberty Steel": several aliases
+                    # in one name. Whether it is one of them is decided with the candidates
+                    # (`name_runs.resolve_runs`), else the run is one unknown name.
+                    whole = self._run_span(field, text, tokens, run, [covered[m] for m in members])
+                    contested.update(dict.fromkeys(members, whole))
                 continue
             if cov:
-                per = [t for t in cov if "PER" in self._types_of(covered[cover_at[t]].alias_norm)]
-                if per:
-                    # "Vladimir Vladimirovitsj Poetin": the person's alias wins, the rest of
-                    # the run is the rest of that person's name (not the city Vladimir).
-                    swallowed.update(cover_at[t] for t in cov if t not in per)
+                if any("PER" in self._types_of(covered[m].alias_norm) for m in members):
+                    # "Vladimir Vladimirovitsj Poetin" is Poetin, but "Ron DeSantis" is not
+                    # a person whose alias is "Ron": decided with the candidates too.
+                    whole = self._run_span(field, text, tokens, run, [covered[m] for m in members])
+                    contested.update(dict.fromkeys(members, whole))
                     continue
                 # "Vladimir Medinsky", "Den Haag Centraal": an unknown longer name.
-                swallowed.update(cover_at[t] for t in cov)
-            words = [tokens[t][2] for t in run]
-            if len(words) == 1:
+                swallowed.update(members)
+            if len(run) == 1:
                 sp = self._single(field, text, tokens[run[0]])
                 if sp:
                     out.append(sp)
                 continue
-            start, end = tokens[run[0]][0], tokens[run[-1]][1]
-            out.append(
-                Span(
-                    field,
-                    start,
-                    end,
-                    text[start:end],
-                    "name",
-                    sentence_initial=sentence_initial(text, start),
-                    type_hint=type_hint(words, text, start),
-                )
-            )
-        return out, swallowed
+            out.append(self._run_span(field, text, tokens, run, [covered[m] for m in members]))
+        return out, swallowed, contested
+
+    @staticmethod
+    def _run_span(
+        field: str,
+        text: str,
+        tokens: list[tuple[int, int, str]],
+        run: list[int],
+        members: Sequence[Span] = (),
+    ) -> Span:
+        """The unknown-name span of a run of two or more tokens, widened to whole alias
+        spans at its edges ("Isle of Man TT", where the run itself starts at "Man")."""
+        start = min([tokens[run[0]][0], *(m.start for m in members)])
+        end = max([tokens[run[-1]][1], *(m.end for m in members)])
+        return Span(
+            field,
+            start,
+            end,
+            text[start:end],
+            "name",
+            sentence_initial=sentence_initial(text, start),
+            type_hint=type_hint(text[start:end].split(), text, start),
+        )
 
     def _single(self, field: str, text: str, token: tuple[int, int, str]) -> Span | None:
         """A lone capitalised word or acronym, if it is a name at all."""
@@ -223,7 +259,7 @@ class UnknownNameFinder:
             k = j
             while (
                 k < len(tokens)
-                and tokens[k][2].lower() in CONNECTORS
+                and (tokens[k][2].lower() in CONNECTORS or tokens[k][2] in ENGLISH_PARTICLES)
                 and text[tokens[k - 1][1] : tokens[k][0]] == " "
             ):
                 k += 1
@@ -252,17 +288,27 @@ class UnknownNameFinder:
     ) -> bool:
         """Do connectors join the run to the capitalised token k into one longer name?
 
-        - "Partij van de Arbeid", "Dirk van der Wal": a one-word start (not a known
-          name, unless it is a given name: a brand may be called Dirk) and an unknown word;
+        - "Partij van de Arbeid", "Dirk van der Wal", "Huis van Afgevaardigden": a one-word
+          start and an unknown word (if the start is an alias, `name_runs` decides);
         - "Tour de France": a Romance particle makes the place part of the name (but
-          "van" does not: "Florence Reuter van Waterloo" is a mayor and a town).
+          "van" does not: "Florence Reuter van Waterloo" is a mayor and a town);
+        - "Institute for the Study of War": English particles, once the name is English.
         """
-        first = fold(tokens[run[0]][2])
+        if any(p in ENGLISH_PARTICLES for p in particles):
+            # "Institute for the Study of War": English particles join an English name
+            # ("for", "the"; then also "of", which alone is Dutch: "Rusland of Oekraïne").
+            english = {*particles, *(tokens[t][2] for t in run)} & _ENGLISH_ONLY
+            return all(p in ENGLISH_PARTICLES for p in particles) and bool(english)
         covered = any(t in cover_at for t in run)
+        if len(run) == 1 and fold(tokens[run[0]][2]) in self.given_names:
+            return True  # "Dirk van der Wal", even where a village is called Wal
         if k not in cover_at:
-            return len(run) == 1 and (not covered or first in self.given_names)
-        if covered:
+            # "Huis van Afgevaardigden" also when a dump has an item called "Huis": a
+            # person whose name is the run keeps it (`name_runs.resolve_runs`).
+            return len(run) == 1
+        if covered and len(run) > 1:
             return False
+        # "Tour de France" also when a dump has an item called "Tour" (`resolve_runs` decides).
         return len(particles) == 1 and particles[0] in _ROMANCE_PARTICLES
 
     def _is_common(self, word: str) -> bool:

@@ -1,7 +1,8 @@
 """Baseline: the mention matcher before the alias index (git history: linkers/alias_matcher.py).
 
 One Aho-Corasick automaton over every alias of the knowledge base, built in RAM
-when the worker starts. Kept here, unchanged in behaviour, for two reasons: the
+when the worker starts. Kept here, unchanged in behaviour (but for the word-boundary
+rule, which it shares with the linker's matcher), for two reasons: the
 scale bench measures its start-up time and memory against the memory-mapped
 index, and the tests check that the index finds exactly the spans it finds.
 """
@@ -13,6 +14,7 @@ from collections.abc import Iterable
 import ahocorasick
 
 from nieuwsstroom.linkers.alias_index import LENIENCY, alias_case_rule
+from nieuwsstroom.linkers.alias_matcher import AliasMatcher
 from nieuwsstroom.linkers.kb_sqlite import AliasRecord
 from nieuwsstroom.linkers.spans import SUBTOKEN, Span, sentence_initial
 
@@ -84,9 +86,6 @@ class AutomatonMatcher:
                 last_end = end
         return spans
 
-    @staticmethod
-    def _boundary_after(folded: str, end: int, rule: str) -> bool:
-        if end >= len(folded) or not folded[end].isalnum():
-            return True
-        at_end = end + 1 >= len(folded) or not folded[end + 1].isalnum()
-        return folded[end] == "s" and rule[-1] in "U-" and at_end
+    # The word-boundary and genitive rule is the linker's own (the comparison is about
+    # finding aliases, not about where a name ends).
+    _boundary_after = staticmethod(AliasMatcher._boundary_after)

@@ -6,8 +6,11 @@ and aliases in many languages, statements with ranks, qualifiers and
 references, sitelinks, a P279 class tree) and whose *names* collide the way
 real names do:
 
-- the knowledge base's own prominent entities, under their real QIDs, with
-  sitelink counts on the prominence scale of their seed prior;
+- the knowledge base's own prominent entities, under their real QIDs, with the
+  sitelinks a real dump gives them: at least what their seed prior stands for,
+  and what their item number suggests (Wales has ~200, though the seed's sources
+  give it a prior of 0.55; see `sitelinks_of_real_item`), and their own
+  country or none (a continent has no P17);
 - namesakes of them: villages called Rotterdam, Paris or Washington (an
   instance of a subclass of a subclass of human settlement, in another
   country, a few sitelinks), people sharing a famous surname or whole name,
@@ -15,6 +18,11 @@ real names do:
 - items named like ordinary Dutch words (a ship "Vandaag", a band "Aanval");
 - random people, places and organisations, and off-topic items (scholarly
   articles, taxa) the class filter must drop.
+
+Obscure items' sitelinks have a heavy (Pareto) tail, as on Wikidata: most have
+a few, some namesakes have dozens. Items spread over countries roughly as on
+Wikidata (the United States most, the Netherlands and Belgium a few per cent),
+and a person rarely has a bare surname as an alias (2 % of random people).
 
 Everything is derived from a seeded `random.Random`, so a size always gives the
 same dump. QIDs of synthetic items start at Q900000000, far from real ones.
@@ -29,6 +37,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import orjson
+
+from nieuwsstroom.linkers import prominence
 
 SYNTH_BASE = 900_000_000
 LANGS = ("nl", "en", "de", "fr", "es", "it", "pl", "sv", "pt", "ru", "ceb", "ja")
@@ -116,6 +126,9 @@ _CODAS = ["", "n", "r", "l", "s", "k", "m", "rd", "nd", "ng", "st", "lt"]
 SYLLABLES = [o + v + c for o in _ONSETS for v in _VOWELS for c in _CODAS]
 OFF_TOPIC = ("Q13442814", "Q16521", "Q4167836", "Q482994", "Q7187")  # article, taxon, ...
 COUNTRIES = ("Q55", "Q31", "Q183", "Q142", "Q30", "Q145", "Q29", "Q38", "Q159", "Q212", "Q36")
+#: How Wikidata's people, places and organisations spread over countries, roughly: the
+#: United States hold the most, the Netherlands and Belgium a few per cent.
+COUNTRY_WEIGHTS = (3, 2, 10, 10, 30, 8, 6, 6, 8, 4, 4)
 
 
 # The seed's kind -> the generator's class family; 'other' (languages, ...) is not a news
@@ -231,6 +244,31 @@ def sitelinks_for_prior(prior: float) -> int:
     return max(0, min(len(WIKIS), round(math.exp(prior * math.log1p(250)) - 1)))
 
 
+def sitelinks_of_real_item(qid: str, prior: float) -> int:
+    """Sitelinks a real item of the seed has in a real dump (as far as the seed tells).
+
+    The seed's prior understates many: a brand registry gives Wales 0.3 and Europe
+    0.3, though both have articles in ~250 Wikipedias, and a real dump brings those
+    sitelinks along. Wikidata's item numbers follow creation order, and the first
+    items were made from the articles of many Wikipedias, so the item number
+    estimates the sitelinks; `prominence.prior_from_item_age` counts that estimate
+    at 80 % (it overshoots for some old items: provinces, minor concepts). The
+    larger of the two priors stands for the item's sitelinks.
+    """
+    return sitelinks_for_prior(max(prior, prominence.prior_from_item_age(qid)))
+
+
+#: Obscure items stay below this many sitelinks (prior 0.74, a town of ~200,000): the
+#: world's prominent items are the seed's own, under their real QIDs.
+OBSCURE_MAX_SITELINKS = 60
+
+
+def heavy_tail(rng: random.Random, scale: float, alpha: float) -> int:
+    """Sitelinks of an obscure item: mostly a few, some dozens (a Pareto tail, as on
+    Wikidata, where a few villages called Paris have more sitelinks than most towns)."""
+    return min(OBSCURE_MAX_SITELINKS, int(scale * rng.paretovariate(alpha)) - 1)
+
+
 class DumpGenerator:
     """Yields dump lines for `size` entities (see module docstring)."""
 
@@ -287,9 +325,13 @@ class DumpGenerator:
     ) -> dict[str, Any]:
         rng = self.rng
         cls = more.pop("cls", None) or rng.choice(self.classes[kind])
-        country = more.pop("country", None) or rng.choice(COUNTRIES)
+        # A real item keeps its own country, or none (a continent has no P17).
+        if "country" in more:
+            country = more.pop("country")
+        else:
+            country = rng.choices(COUNTRIES, COUNTRY_WEIGHTS)[0]
         claims: dict[str, list[dict[str, Any]]] = {"P31": [statement(qid, "P31", cls)]}
-        if kind != "offtopic":
+        if kind != "offtopic" and country:
             claims["P17"] = [statement(qid, "P17", country)]
         if kind in ("settlement", "region"):
             claims["P1082"] = population_claims(qid, more.pop("population", rng.randint(50, 9000)))
@@ -303,7 +345,7 @@ class DumpGenerator:
         return item(
             qid,
             labels,
-            descriptions={"en": f"{what} in {country}", "nl": f"{what} in {country}"},
+            descriptions={"en": f"{what} in {country or 'the world'}", "nl": what},
             aliases=aliases,
             claims=claims,
             sitelinks=sitelinks,
@@ -318,7 +360,9 @@ class DumpGenerator:
             extra: dict[str, Any] = {"cls": "Q6256"} if is_country else {}
             if kind in ("settlement", "region"):  # inverse of prominence.prior_from_population
                 extra["population"] = ent.get("population") or int(10 ** (2 + 5.5 * ent["prior"]))
-            sitelinks = sitelinks_for_prior(ent["prior"])
+            sitelinks = sitelinks_of_real_item(ent["qid"], ent["prior"])
+            if is_country:
+                sitelinks = max(sitelinks, 250)  # a country has an article in every Wikipedia
             label = ent["label_en"] or ent["label_nl"]
             record = self._entity(
                 ent["qid"], kind, label, sitelinks, country=ent["country"], **extra
@@ -343,13 +387,13 @@ class DumpGenerator:
                     surname = name.split()[-1]
                     same = rng.random() < 0.2
                     label = name if same else f"{rng.choice(FIRST_NAMES)} {surname}"
-                    yield self._entity(self._qid(), "person", label, rng.randint(0, 15))
+                    yield self._entity(self._qid(), "person", label, heavy_tail(rng, 2, 2.0))
                 else:
                     nkind = rng.choice(("settlement", "settlement", "company", "club"))
                     label = name if nkind == "settlement" else f"{name} {rng.choice(('BV', 'FC'))}"
                     if rng.random() < 0.3:
                         label = name  # a company or club under the bare city name
-                    yield self._entity(self._qid(), nkind, label, rng.randint(0, 8))
+                    yield self._entity(self._qid(), nkind, label, heavy_tail(rng, 2, 2.0))
 
     def _ordinary_words(self) -> Iterator[dict[str, Any]]:
         for word in self.common_words:
@@ -364,10 +408,11 @@ class DumpGenerator:
             return self._entity(self._qid(), "offtopic", title, 0)
         if roll < 0.55:
             name = f"{rng.choice(FIRST_NAMES)} {self._name()}"
-            extra = {"aliases": {"en": [name.split()[-1]]}} if rng.random() < 0.1 else {}
-            return self._entity(self._qid(), "person", name, int(rng.expovariate(0.3)), **extra)
+            # A bare surname as an alias is rare on Wikidata (a few famous people have one).
+            extra = {"aliases": {"en": [name.split()[-1]]}} if rng.random() < 0.02 else {}
+            return self._entity(self._qid(), "person", name, heavy_tail(rng, 1, 1.3), **extra)
         kind = rng.choice(("settlement", "settlement", "region", "company", "organisation", "club"))
-        return self._entity(self._qid(), kind, self._name(), int(rng.expovariate(0.4)))
+        return self._entity(self._qid(), kind, self._name(), heavy_tail(rng, 1, 1.3))
 
     def entities(self) -> Iterator[dict[str, Any]]:
         count = 0
