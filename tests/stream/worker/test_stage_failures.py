@@ -53,7 +53,9 @@ def test_link_stage_failing_is_retried_with_backoff_then_dead_lettered(
 
     with sqlite3.connect(kb_path) as kb:
         kb.execute("ALTER TABLE aliases RENAME TO aliases_kwijt")
-    broken = pipeline.collect(pipeline.produce([article("stuk", body)]))
+    # Names the worker has not looked up yet: candidates already found stay cached.
+    unseen = "De gemeenteraad vergaderde dinsdag in Utrecht en Maastricht over de begroting."
+    broken = pipeline.collect(pipeline.produce([article("stuk", unseen, "Nieuws uit Utrecht")]))
     [letter] = broken.deadletters
     assert letter["stage"] == "link" and letter["error_class"] == "OperationalError"
     assert letter["error_message"].startswith(
@@ -68,7 +70,9 @@ def test_link_stage_failing_is_retried_with_backoff_then_dead_lettered(
 
     with sqlite3.connect(kb_path) as kb:
         kb.execute("ALTER TABLE aliases_kwijt RENAME TO aliases")
-    after = pipeline.collect(pipeline.produce([article("stuk", body + " Opnieuw.")]))
+    after = pipeline.collect(
+        pipeline.produce([article("stuk", unseen + " Opnieuw.", "Nieuws uit Utrecht")])
+    )
     assert [r["id"] for r in after.enriched] == ["stuk"], "same key, same partition: not stuck"
     assert after.produced[0].partition == broken.produced[0].partition
     assert pipeline.worker.poll() is None
