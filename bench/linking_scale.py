@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 from bench.scale_kit.old_builder import old_build  # noqa: E402
 from bench.scale_kit.wikidata_gen import DumpGenerator  # noqa: E402
 
-GEN_VERSION = "5"
+GEN_VERSION = "6"
 LABELLED = ROOT / "tests" / "linkers" / "data" / "labelled"
 
 

@@ -66,6 +66,40 @@ def iter_chunks(
         raw.close()
 
 
+RANGE_BYTES = 4 << 20
+
+
+def byte_ranges(path: Path, size: int = RANGE_BYTES) -> list[tuple[int, int]]:
+    """[start, end) ranges of an uncompressed dump, for worker processes that read their
+    own part of the file (`read_range`) instead of being sent its lines."""
+    total = Path(path).stat().st_size
+    return [(start, min(start + size, total)) for start in range(0, total, size)]
+
+
+def read_range(path: Path, start: int, end: int) -> bytes:
+    """The whole lines whose first byte lies in [start, end) of an uncompressed dump:
+    consecutive ranges give every line exactly once, however long a line is."""
+    with Path(path).open("rb") as fh:
+        if start > 0:
+            fh.seek(start - 1)
+            fh.readline()  # the line that began before `start` belongs to an earlier range
+        pos = fh.tell()
+        if pos >= end:
+            return b""
+        data = fh.read(end - pos)
+        if not data.endswith(b"\n"):
+            data += fh.readline()
+        return data
+
+
+def split_lines(data: bytes) -> list[bytes]:
+    """`read_range`'s bytes as lines, numbered as `iter_chunks` numbers them."""
+    lines = data.split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()
+    return lines
+
+
 def entity_text(line: bytes) -> bytes | None:
     """The JSON object of one dump line (None for the array's brackets and blank lines)."""
     text = line.strip()

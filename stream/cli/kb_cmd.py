@@ -106,7 +106,7 @@ def build(
     with new_version(target) as version:
         version.bulk_mode()
         if use_seed:
-            write_seed(version.kb)
+            write_seed(version.kb, cache=settings.cache_dir)  # the cached seed KB, if current
             parts.append("seed")
         if from_dump is not None:
             classes = None
