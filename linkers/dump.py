@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import mmap
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -71,29 +73,63 @@ RANGE_BYTES = 4 << 20
 
 def byte_ranges(path: Path, size: int = RANGE_BYTES) -> list[tuple[int, int]]:
     """[start, end) ranges of an uncompressed dump, for worker processes that read their
-    own part of the file (`read_range`) instead of being sent its lines."""
+    own part of the file (`MappedDump`) instead of being sent its lines."""
     total = Path(path).stat().st_size
     return [(start, min(start + size, total)) for start in range(0, total, size)]
 
 
-def read_range(path: Path, start: int, end: int) -> bytes:
-    """The whole lines whose first byte lies in [start, end) of an uncompressed dump:
-    consecutive ranges give every line exactly once, however long a line is."""
-    with Path(path).open("rb") as fh:
-        if start > 0:
-            fh.seek(start - 1)
-            fh.readline()  # the line that began before `start` belongs to an earlier range
-        pos = fh.tell()
-        if pos >= end:
-            return b""
-        data = fh.read(end - pos)
-        if not data.endswith(b"\n"):
-            data += fh.readline()
-        return data
+class MappedDump:
+    """An uncompressed dump, memory-mapped: worker processes take their byte ranges from
+    it (a `read` of the same bytes costs a copy out of the page cache, ~1 us per line).
+
+    A range owns the whole lines whose first byte lies in [start, end), so consecutive
+    ranges give every line exactly once, however long a line is.
+    """
+
+    def __init__(self, path: Path) -> None:
+        with Path(path).open("rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            self._map = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if size else None
+        if self._map is not None and hasattr(mmap, "MADV_SEQUENTIAL"):
+            self._map.madvise(mmap.MADV_SEQUENTIAL)
+
+    def close(self) -> None:
+        if self._map is not None:
+            self._map.close()
+            self._map = None
+
+    def _bounds(self, start: int, end: int) -> tuple[int, int]:
+        data = self._map
+        if data is None:
+            return 0, 0
+        begin = 0 if start <= 0 else data.find(b"\n", start - 1) + 1 or len(data)
+        if begin >= end:
+            return begin, begin
+        stop = data.find(b"\n", end - 1)
+        return begin, len(data) if stop == -1 else stop + 1
+
+    def range(self, start: int, end: int) -> bytes:
+        """The lines the range [start, end) owns, as one bytes object."""
+        begin, stop = self._bounds(start, end)
+        return self._map[begin:stop] if self._map is not None else b""
+
+    def lines_with(self, needle: bytes, start: int, end: int) -> list[bytes]:
+        """The lines the range owns that contain `needle`, found without copying the rest
+        (the class pass looks for `"P279"` in a whole dump)."""
+        begin, stop = self._bounds(start, end)
+        data, found = self._map, []
+        at = data.find(needle, begin, stop) if data is not None and begin < stop else -1
+        while at != -1:
+            line_start = data.rfind(b"\n", begin, at) + 1 or begin
+            line_end = data.find(b"\n", at, stop)
+            line_end = stop if line_end == -1 else line_end
+            found.append(data[line_start:line_end])
+            at = data.find(needle, line_end, stop)
+        return found
 
 
 def split_lines(data: bytes) -> list[bytes]:
-    """`read_range`'s bytes as lines, numbered as `iter_chunks` numbers them."""
+    """`MappedDump.range`'s bytes as lines, numbered as `iter_chunks` numbers them."""
     lines = data.split(b"\n")
     if lines[-1] == b"":
         lines.pop()
@@ -102,6 +138,8 @@ def split_lines(data: bytes) -> list[bytes]:
 
 def entity_text(line: bytes) -> bytes | None:
     """The JSON object of one dump line (None for the array's brackets and blank lines)."""
+    if line[:1] == b"{" and line[-1:] == b",":  # the dump's own layout: no copy to strip
+        return line[:-1]
     text = line.strip()
     if text in (b"[", b"]", b""):
         return None

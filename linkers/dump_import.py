@@ -4,7 +4,7 @@ Pass 1 (`collect_class_table`) reads only the lines that mention P279 (a few
 percent of a dump) and computes the news-relevant class tree
 (`dump_classes.ClassTable`). Pass 2 hands the dump to worker processes
 (multiprocessing) in parts: an uncompressed dump as byte ranges that each
-worker reads from the file itself (`dump.read_range`: no line travels through
+worker reads from the file itself (`dump.MappedDump`: no line travels through
 a pipe), a compressed one (or a `limit`ed import) as blocks of lines the main
 process decompresses. Each worker decodes only what the KB keeps
 (`dump_lines`: the class filter runs on P31 before the rest of a line is
@@ -32,19 +32,20 @@ from typing import Any
 from nieuwsstroom.linkers.dump import (
     CHUNK_BYTES,
     RANGE_BYTES,
+    MappedDump,
     byte_ranges,
     entity_text,
     iter_chunks,
-    read_range,
     split_lines,
 )
 from nieuwsstroom.linkers.dump_classes import ClassTable
+from nieuwsstroom.linkers.dump_index import IndexTarget, merge_and_index
 from nieuwsstroom.linkers.dump_lines import (
     MalformedLine,
     line_values,
     subclass_edges,
 )
-from nieuwsstroom.linkers.kb_bulk import StagingFile, merge_staged
+from nieuwsstroom.linkers.kb_bulk import StagingFile
 from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase, alias_rows
 
 _P279 = b'"P279"'
@@ -66,6 +67,7 @@ class DumpSummary:
     classes: int = 0
     seconds: float = 0.0
     first_error: str = ""
+    index_keys: int | None = None
 
     @property
     def entities_per_s(self) -> float:
@@ -96,6 +98,8 @@ _state: dict[str, Any] = {}
 
 
 def _init_worker(path: str, classes: ClassTable | None, min_sitelinks: int, staging: str) -> None:
+    if "dump" in _state:  # a mapping of another dump (workers=1 runs in this process)
+        _state.pop("dump").close()
     _state.update(path=path, classes=classes, min_sitelinks=min_sitelinks)
     if staging:
         _state["staging"] = StagingFile(Path(f"{staging}.{os.getpid()}"))
@@ -103,7 +107,7 @@ def _init_worker(path: str, classes: ClassTable | None, min_sitelinks: int, stag
 
 def _data(task: Task) -> bytes:
     if len(task) == 3:
-        return read_range(_state["path"], task[1], task[2])
+        return _dump().range(task[1], task[2])
     return b"".join(task[1])  # type: ignore[arg-type]
 
 
@@ -115,18 +119,17 @@ def _edges_in(lines: Iterable[bytes]) -> list[tuple[str, str]]:
     return edges
 
 
+def _dump() -> MappedDump:
+    if "dump" not in _state:
+        _state["dump"] = MappedDump(Path(_state["path"]))
+    return _state["dump"]
+
+
 def _edges_of_range(task: Task) -> tuple[int, list[tuple[str, str]]]:
-    """Pass 1 on one byte range: only the lines around each `"P279"` are looked at."""
+    """Pass 1 on one byte range of an uncompressed dump: the file is searched in place for
+    `"P279"` and only the lines around the hits are decoded."""
     _index, start, end = task  # type: ignore[misc]
-    data = read_range(_state["path"], start, end)
-    found: list[bytes] = []
-    at = data.find(_P279)
-    while at != -1:
-        line_end = data.find(b"\n", at)
-        line_end = len(data) if line_end == -1 else line_end
-        found.append(data[data.rfind(b"\n", 0, at) + 1 : line_end])
-        at = data.find(_P279, line_end)
-    return end - start, _edges_in(found)
+    return end - start, _edges_in(_dump().lines_with(_P279, start, end))
 
 
 def _parse(task: Task) -> tuple[int, list[int], tuple[int, str] | None]:
@@ -157,16 +160,20 @@ def _parse(task: Task) -> tuple[int, list[int], tuple[int, str] | None]:
         row, names = found
         seq = base | number
         entities.append((*row, seq))
-        aliases.extend((*r, seq, pos) for pos, r in enumerate(alias_rows(row[0], names)))
+        etype = row[1]
+        aliases.extend((*r, seq, pos, etype) for pos, r in enumerate(alias_rows(row[0], names)))
     _state["staging"].append(entities, aliases)
     return len(lines), [seen, len(entities), len(aliases), skipped, errors], first_error
 
 
 # -- the main process --------------------------------------------------------------------
-def _pool(workers: int, init: tuple[Any, ...]) -> Any:
+def _context() -> Any:
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    return context.Pool(workers, _init_worker, init)
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _pool(workers: int, init: tuple[Any, ...]) -> Any:
+    return _context().Pool(workers, _init_worker, init)
 
 
 def _run(
@@ -181,6 +188,8 @@ def _run(
         finally:
             if "staging" in _state:
                 _state.pop("staging").close()
+            if "dump" in _state:
+                _state.pop("dump").close()
         return
     slots = threading.Semaphore(workers * _IN_FLIGHT_PER_WORKER)
 
@@ -204,7 +213,7 @@ def _run(
 
 
 def collect_class_table(
-    path: Path, progress: bool = True, workers: int | None = None
+    path: Path, progress: bool = True, workers: int | None = None, range_bytes: int = RANGE_BYTES
 ) -> ClassTable:
     """Pass 1: the P279 edges of the dump, closed under the news roots."""
     path = Path(path)
@@ -212,7 +221,7 @@ def collect_class_table(
     edges: list[tuple[str, str]] = []
     with _bar(path, f"{path.name} class tree", progress) as bar:
         if _uncompressed(path):
-            tasks = ((i, s, e) for i, (s, e) in enumerate(byte_ranges(path)))
+            tasks = ((i, s, e) for i, (s, e) in enumerate(byte_ranges(path, range_bytes)))
             for size, found in _run(_edges_of_range, tasks, (str(path), None, 0, ""), workers):
                 bar.update(size)
                 edges.extend(found)
@@ -255,17 +264,22 @@ def import_dump(
     progress: bool = True,
     limit: int | None = None,
     chunk_bytes: int | None = None,
+    index: IndexTarget | None = None,
 ) -> DumpSummary:
     """Add the dump's news entities to `kb`; a malformed line is counted and skipped.
 
     `classes` None: computed from the dump (pass 1). `workers` None: one per core;
     1 parses in this process. `chunk_bytes`: bytes per part (default 4 MB of an
-    uncompressed file, 1 MB decompressed of a compressed one).
+    uncompressed file, 1 MB decompressed of a compressed one). `index`: write the
+    KB's alias index there while the rows are merged (`dump_index`; with more than
+    one worker); `summary.index_keys` then says it was written.
     """
     path = Path(path)
     started = time.perf_counter()
     workers = max(1, workers or os.cpu_count() or 1)
-    table = classes if classes is not None else collect_class_table(path, progress, workers)
+    if classes is None:
+        classes = collect_class_table(path, progress, workers, chunk_bytes or RANGE_BYTES)
+    table = classes
     summary = DumpSummary(classes=len(table))
     staging = f"{os.path.realpath(kb.path)}.staging"
     init = (str(path), table, min_sitelinks, staging)
@@ -278,9 +292,9 @@ def import_dump(
             else:
                 tasks = _line_tasks(path, bar.update, limit, chunk_bytes or CHUNK_BYTES)
             lines_before = 0
-            for index, (n_lines, counts, error) in enumerate(_run(_parse, tasks, init, workers)):
+            for number, (n_lines, counts, error) in enumerate(_run(_parse, tasks, init, workers)):
                 if ranges:
-                    bar.update(ranges[index][1] - ranges[index][0])
+                    bar.update(ranges[number][1] - ranges[number][0])
                 summary.lines += counts[0]
                 summary.entities += counts[1]
                 summary.aliases += counts[2]
@@ -294,7 +308,8 @@ def import_dump(
                     f"{summary.lines / elapsed:,.0f} entities/s, {summary.entities:,} kept",
                     refresh=False,
                 )
-        merge_staged(kb, Path(staging).parent.glob(f"{Path(staging).name}.*"))
+        parts = list(Path(staging).parent.glob(f"{Path(staging).name}.*"))
+        summary.index_keys = merge_and_index(kb, parts, index, _context() if workers > 1 else None)
         kb.set_classes(table.to_rows())
     finally:
         for part in Path(staging).parent.glob(f"{Path(staging).name}.*"):

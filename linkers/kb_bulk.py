@@ -28,12 +28,13 @@ _N_ENTITY = len(ENTITY_COLUMNS.split(","))
 _N_ALIAS = len(ALIAS_COLUMNS.split(","))
 # `seq` is the row's place in the dump (and `pos` an alias's place among its entity's
 # names): the merge breaks ties between rows of one key by it, so the result is the
-# same whichever process staged which row.
+# same whichever process staged which row. `type` on an alias row is its entity's
+# type in that line (for `dump_index`; the merge ignores it).
 _STAGING_SCHEMA = f"""
 PRAGMA journal_mode=OFF;
 PRAGMA synchronous=OFF;
 CREATE TABLE IF NOT EXISTS entities ({ENTITY_COLUMNS}, seq);
-CREATE TABLE IF NOT EXISTS aliases ({ALIAS_COLUMNS}, seq, pos);
+CREATE TABLE IF NOT EXISTS aliases ({ALIAS_COLUMNS}, seq, pos, type);
 """
 _MAX_ATTACHED = 8
 """SQLite attaches at most 10 files by default: more parts are gathered in batches."""
@@ -48,12 +49,12 @@ class StagingFile:
         self._conn.executescript(_STAGING_SCHEMA)
 
     def append(self, entities: list[tuple[Any, ...]], aliases: list[tuple[Any, ...]]) -> None:
-        """Entity rows with `seq`, alias rows with `seq, pos` appended (see above)."""
+        """Entity rows with `seq`, alias rows with `seq, pos, type` appended (see above)."""
         self._conn.executemany(
             f"INSERT INTO entities VALUES ({','.join('?' * (_N_ENTITY + 1))})", entities
         )
         self._conn.executemany(
-            f"INSERT INTO aliases VALUES ({','.join('?' * (_N_ALIAS + 2))})", aliases
+            f"INSERT INTO aliases VALUES ({','.join('?' * (_N_ALIAS + 3))})", aliases
         )
         self._conn.commit()
 

@@ -104,6 +104,11 @@ def _name_ok(name: str) -> bool:
     return _TWO_LETTERS.search(name) is not None
 
 
+def _map(value: Any) -> Mapping[str, Any]:
+    """A JSON object, or {} for anything else (Wikidata writes an empty map as [])."""
+    return value if isinstance(value, dict) else {}
+
+
 AliasValues = tuple[str, str, str, float]
 """(alias, lang, source, weight) of one name of an entity."""
 Values = tuple[tuple[Any, ...], list[AliasValues]]
@@ -122,10 +127,9 @@ def entity_values(
     qid = data.get("id")
     if data.get("type") != "item" or not isinstance(qid, str):
         return None
-    claims = data.get("claims") or {}
-    labels = data.get("labels") or {}
-    descriptions = data.get("descriptions") or {}
-    aliases = data.get("aliases") or {}
+    claims, labels = _map(data.get("claims")), _map(data.get("labels"))
+    descriptions, aliases = _map(data.get("descriptions")), _map(data.get("aliases"))
+    sitelinks = data.get("sitelinks")
     return item_values(
         qid,
         classes,
@@ -139,7 +143,7 @@ def entity_values(
             aliases.get("en"),
             claims.get("P17"),
             claims.get("P1082"),
-            len(data.get("sitelinks") or {}),
+            len(sitelinks) if isinstance(sitelinks, dict | list) else 0,
         ),
     )
 

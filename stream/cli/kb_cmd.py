@@ -101,6 +101,7 @@ def build(
     settings = Settings()
     target = out or settings.kb_path or settings.cache_dir / "kb" / "seed.sqlite"
     use_seed = seed or from_dump is None
+    common_words = load_common_words()
     started = time.monotonic()
     parts = []
     with new_version(target) as version:
@@ -118,6 +119,7 @@ def build(
                     classes = ClassTable.from_rows(earlier.classes())
                 if not len(classes):
                     raise CliError(f"{classes_from} holds no class tree (not built from a dump)")
+            index_target = version.index_target(common_words)
             summary = import_dump(
                 version.kb,
                 from_dump,
@@ -125,7 +127,10 @@ def build(
                 workers=workers,
                 min_sitelinks=min_sitelinks,
                 limit=limit,
+                index=index_target,
             )
+            if summary.index_keys is not None:
+                version.record_index(index_target, summary.index_keys)
             typer.echo(
                 f"dump: {summary.lines} entities read, {summary.entities} kept, "
                 f"{summary.skipped} off-topic, {summary.errors} malformed lines, "
@@ -139,7 +144,7 @@ def build(
             version.kb.set_meta({"dump_classes": str(summary.classes)})
         counts = version.kb.counts()
         source = SEED_SOURCE if from_dump is None else " + ".join(parts)
-        version.commit(source, load_common_words())
+        version.commit(source, common_words)
     typer.echo(
         f"built {target} (version {version.build_id}): {counts['entities']} entities, "
         f"{counts['aliases']} aliases in {time.monotonic() - started:.1f}s"
