@@ -25,7 +25,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +68,8 @@ class DumpSummary:
     seconds: float = 0.0
     first_error: str = ""
     index_keys: int | None = None
+    phases: dict[str, float] = field(default_factory=dict)
+    """Seconds of wall time per phase: class tree, parse, merge (+ alias index)."""
 
     @property
     def entities_per_s(self) -> float:
@@ -281,6 +283,7 @@ def import_dump(
         classes = collect_class_table(path, progress, workers, chunk_bytes or RANGE_BYTES)
     table = classes
     summary = DumpSummary(classes=len(table))
+    summary.phases["class tree"] = time.perf_counter() - started
     staging = f"{os.path.realpath(kb.path)}.staging"
     init = (str(path), table, min_sitelinks, staging)
     try:
@@ -308,8 +311,10 @@ def import_dump(
                     f"{summary.lines / elapsed:,.0f} entities/s, {summary.entities:,} kept",
                     refresh=False,
                 )
+        summary.phases["parse"] = time.perf_counter() - started - summary.phases["class tree"]
         parts = list(Path(staging).parent.glob(f"{Path(staging).name}.*"))
         summary.index_keys = merge_and_index(kb, parts, index, _context() if workers > 1 else None)
+        summary.phases["merge"] = time.perf_counter() - started - sum(summary.phases.values())
         kb.set_classes(table.to_rows())
     finally:
         for part in Path(staging).parent.glob(f"{Path(staging).name}.*"):

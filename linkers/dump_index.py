@@ -44,92 +44,103 @@ def _union(parts: list[str], table: str, columns: str) -> str:
     return " UNION ALL ".join(f"SELECT {columns} FROM {part}.{table}" for part in parts)
 
 
-def _staged_types(conn: sqlite3.Connection, parts: list[str]) -> dict[str, str] | None:
-    """qid -> type of the last staged row, for the QIDs the old KB has aliases of; None
-    when the dump repeats a QID (then a staged alias row's own type may not be final)."""
+def _new_rows_sql(conn: sqlite3.Connection, parts: list[str]) -> tuple[str, dict[str, str]]:
+    """The staged aliases as (alias_norm, qid, lang, case_rule, type, seq, pos) with each
+    entity's final type, as SQL; and the final types of the QIDs the old KB has aliases of.
+
+    A staged alias row carries its own line's type, which is final unless the dump
+    repeats the QID (then the last staged row's type is, as in the merge)."""
     entities = _union(parts, "entities", "qid, type, seq")
+    aliases = _union(parts, "aliases", "alias_norm, qid, lang, case_rule, type, seq, pos")
     rows, distinct = conn.execute(
         f"SELECT COUNT(*), COUNT(DISTINCT qid) FROM ({entities})"
     ).fetchone()
-    if rows != distinct:
-        return None
-    return dict(
-        conn.execute(
-            f"SELECT qid, type FROM ({entities}) "
-            "WHERE qid IN (SELECT qid FROM before.aliases) ORDER BY seq"
-        ).fetchall()
-    )
-
-
-def _final_types(conn: sqlite3.Connection, parts: list[str]) -> None:
-    """temp.final_type: qid -> type of its last staged row (the general case)."""
+    if rows == distinct:
+        types = conn.execute(
+            f"SELECT qid, type FROM ({entities}) WHERE qid IN (SELECT qid FROM before.aliases)"
+        )
+        return f"SELECT * FROM ({aliases})", dict(types.fetchall())
     conn.execute("CREATE TEMP TABLE final_type (qid TEXT PRIMARY KEY, type TEXT) WITHOUT ROWID")
     conn.execute(
-        "INSERT OR REPLACE INTO final_type "
-        f"SELECT qid, type FROM ({_union(parts, 'entities', 'qid, type, seq')}) ORDER BY seq"
+        f"INSERT OR REPLACE INTO final_type SELECT qid, type FROM ({entities}) ORDER BY seq"
     )
+    types = conn.execute(
+        "SELECT qid, type FROM temp.final_type WHERE qid IN (SELECT qid FROM before.aliases)"
+    )
+    new = (
+        "SELECT a.alias_norm, a.qid, a.lang, a.case_rule, t.type, a.seq, a.pos "
+        f"FROM ({aliases}) a JOIN temp.final_type t ON t.qid = a.qid"
+    )
+    return new, dict(types.fetchall())
+
+
+def _fold(rules: list[str]) -> str:
+    """`alias_index.aggregate`'s rule for a key's rules in alias id order."""
+    return rules[0] if len(set(rules)) == 1 else reduce(merge_rule, rules[1:], rules[0])
 
 
 def merged_payloads(conn: sqlite3.Connection, parts: list[str]) -> Iterator[tuple[str, bytes]]:
     """(alias_norm, payload) as `alias_index.aggregate` makes them from
     `KnowledgeBase.alias_index_rows` once the staged rows are merged (`conn` has the KB
-    before the merge attached as `before` and the staging files as `parts`)."""
-    types = _staged_types(conn, parts)
-    if types is None:
-        _final_types(conn, parts)
-        types = dict(
-            conn.execute(
-                "SELECT qid, type FROM temp.final_type "
-                "WHERE qid IN (SELECT qid FROM before.aliases)"
-            ).fetchall()
-        )
-        new_sql = (
-            "SELECT a.alias_norm, a.qid, a.lang, a.case_rule, t.type FROM ("
-            + _union(parts, "aliases", "alias_norm, qid, lang, case_rule, seq, pos")
-            + ") a JOIN temp.final_type t ON t.qid = a.qid "
-            "ORDER BY a.alias_norm, a.qid, a.lang, a.seq, a.pos"
-        )
-    else:
-        new_sql = (
-            "SELECT alias_norm, qid, lang, case_rule, type FROM ("
-            + _union(parts, "aliases", "alias_norm, qid, lang, case_rule, seq, pos, type")
-            + ") ORDER BY alias_norm, qid, lang, seq, pos"
-        )
-    old = groupby(
-        conn.execute(
-            "SELECT a.alias_norm, a.qid, a.lang, a.case_rule, e.type FROM before.aliases a "
-            "LEFT JOIN before.entities e ON e.qid = a.qid ORDER BY a.alias_norm, a.id"
-        ),
-        key=itemgetter(0),
+    before the merge attached as `before` and the staging files as `parts`), in no
+    particular key order.
+
+    A key's rule depends on the order of its aliases only when their rules differ
+    (rare): SQL groups the staged rows, and only such keys are read row by row."""
+    new_sql, final = _new_rows_sql(conn, parts)
+    old: dict[str, list[tuple[str, str, str, str | None]]] = {}
+    for key, qid, lang, rule, etype in conn.execute(
+        "SELECT a.alias_norm, a.qid, a.lang, a.case_rule, e.type FROM before.aliases a "
+        "LEFT JOIN before.entities e ON e.qid = a.qid ORDER BY a.id"
+    ):
+        old.setdefault(key, []).append((qid, lang, rule, final.get(qid, etype)))
+    uneven: list[str] = []
+    for key, low, high, types in conn.execute(
+        "SELECT alias_norm, MIN(case_rule), MAX(case_rule), group_concat(type) "
+        f"FROM ({new_sql}) GROUP BY alias_norm"
+    ):
+        kinds = set(types.split(","))
+        held = old.get(key)
+        if held is not None:
+            rules = {rule for _q, _l, rule, etype in held if etype is not None}
+            if rules - {low} or low != high:
+                uneven.append(key)
+                continue
+            del old[key]
+            kinds.update(etype for _q, _l, _r, etype in held if etype is not None)
+        elif low != high:
+            uneven.append(key)
+            continue
+        yield key, encode_payload(low, kinds)
+    for key, rows in _uneven_rows(conn, new_sql, uneven):
+        held_rows = old.pop(key, [])
+        held = {(qid, lang) for qid, lang, _r, _t in held_rows}
+        indexed = [(rule, etype) for _q, _l, rule, etype in held_rows if etype is not None]
+        last = None
+        for qid, lang, rule, etype in rows:
+            if (qid, lang) != last and (qid, lang) not in held:  # the first row is merged
+                indexed.append((rule, etype))
+            last = (qid, lang)
+        yield key, encode_payload(_fold([r for r, _t in indexed]), {t for _r, t in indexed})
+    for key, held_rows in old.items():  # keys the dump does not add to
+        indexed = [(rule, etype) for _q, _l, rule, etype in held_rows if etype is not None]
+        if indexed:
+            yield key, encode_payload(_fold([r for r, _t in indexed]), {t for _r, t in indexed})
+
+
+def _uneven_rows(
+    conn: sqlite3.Connection, new_sql: str, keys: list[str]
+) -> Iterator[tuple[str, list[tuple[str, str, str, str]]]]:
+    """The staged rows of `keys`, per key, in merge order (qid, lang, then dump order)."""
+    conn.execute("CREATE TEMP TABLE uneven (key TEXT PRIMARY KEY) WITHOUT ROWID")
+    conn.executemany("INSERT INTO temp.uneven VALUES (?)", [(k,) for k in keys])
+    rows = conn.execute(
+        f"SELECT a.alias_norm, a.qid, a.lang, a.case_rule, a.type FROM ({new_sql}) a "
+        "WHERE a.alias_norm IN (SELECT key FROM temp.uneven) "
+        "ORDER BY a.alias_norm, a.qid, a.lang, a.seq, a.pos"
     )
-    new = groupby(conn.execute(new_sql), key=itemgetter(0))
-    old_key, old_rows = next(old, (None, None))
-    new_key, new_rows = next(new, (None, None))
-    while old_key is not None or new_key is not None:
-        if new_key is None or (old_key is not None and old_key <= new_key):
-            key = old_key
-            rules, kinds, held = [], set(), set()
-            for _k, qid, lang, rule, etype in old_rows:  # type: ignore[union-attr]
-                held.add((qid, lang))
-                etype = types.get(qid, etype)
-                if etype is not None:  # an alias without an entity is not indexed
-                    rules.append(rule)
-                    kinds.add(etype)
-            old_key, old_rows = next(old, (None, None))
-        else:
-            key, rules, kinds, held = new_key, [], set(), set()
-        if key == new_key:
-            last = None
-            for _k, qid, lang, rule, etype in new_rows:  # type: ignore[union-attr]
-                if (qid, lang) == last or (qid, lang) in held:
-                    continue  # the first staged row of a (key, qid, lang) is the one merged
-                last = (qid, lang)
-                rules.append(rule)
-                kinds.add(etype)
-            new_key, new_rows = next(new, (None, None))
-        if rules:
-            rule = rules[0] if len(set(rules)) == 1 else reduce(merge_rule, rules[1:], rules[0])
-            yield key, encode_payload(rule, kinds)  # type: ignore[arg-type]
+    for key, group in groupby(rows, key=itemgetter(0)):
+        yield key, [row[1:] for row in group]
 
 
 def write_dump_index(

@@ -118,7 +118,8 @@ def struct_values(line: DumpLine, classes: ClassTable, min_sitelinks: int = 0) -
         return None
     claims = line.claims if isinstance(line.claims, _Claims) else _NO_CLAIMS
     instance_of = statement_ids(claims.P31)
-    if classes.classify(instance_of) is None:
+    typed = classes.classify(instance_of)
+    if typed is None:
         return None
     sitelinks = len(line.sitelinks or ())
     if sitelinks < min_sitelinks:
@@ -137,7 +138,7 @@ def struct_values(line: DumpLine, classes: ClassTable, min_sitelinks: int = 0) -
         claims.P1082,
         sitelinks,
     )
-    return item_values(line.id, classes, instance_of, fields)
+    return item_values(line.id, classes, instance_of, fields, typed)
 
 
 def subclass_edges(text: bytes) -> list[tuple[str, str]]:

@@ -164,13 +164,19 @@ class ItemFields(NamedTuple):
 
 
 def item_values(
-    qid: str, classes: ClassTable | None, instance_of: list[str], fields: ItemFields
+    qid: str,
+    classes: ClassTable | None,
+    instance_of: list[str],
+    fields: ItemFields,
+    typed: tuple[str, str] | None = None,
 ) -> Values | None:
-    """`entity_values` from the item's fields (`dump_lines` decodes only these)."""
+    """`entity_values` from the item's fields (`dump_lines` decodes only these); `typed`:
+    `classes.classify(instance_of)` when the caller has it already."""
     label_nl, label_en = _text(fields.label_nl), _text(fields.label_en)
     if not (label_nl or label_en):
         return None
-    typed = (classes or BASELINE_CLASSES).classify(instance_of)
+    if typed is None:
+        typed = (classes or BASELINE_CLASSES).classify(instance_of)
     if classes is not None and typed is None:
         return None
     etype, kind = typed or ("MISC", "")

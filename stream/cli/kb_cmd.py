@@ -138,6 +138,9 @@ def build(
                 f"{summary.entities_per_s:,.0f} entities/s",
                 err=True,
             )
+            phases = ", ".join(f"{name} {s:.1f}s" for name, s in summary.phases.items())
+            merged = " (+ alias index)" if summary.index_keys is not None else ""
+            typer.echo(f"dump phases: {phases}{merged}", err=True)
             if summary.first_error:
                 typer.echo(f"first malformed line: {summary.first_error[:300]}", err=True)
             parts.append(f"dump {from_dump.name}")
