@@ -91,7 +91,8 @@ def _full_parse(text: bytes) -> dict[str, Any]:
 def _decode(decoder: msgspec.json.Decoder, text: bytes) -> Any:
     """The struct, or None when the shape is unexpected (caller parses in full)."""
     try:
-        text.decode("utf-8")
+        if not text.isascii():  # ASCII is UTF-8; isascii is a fast scan
+            text.decode("utf-8")
         return decoder.decode(text)
     except UnicodeDecodeError as exc:
         raise MalformedLine(f"is not JSON: {exc}") from exc
