@@ -13,8 +13,9 @@ off-topic items, a subclass tree), cached in the work dir (default
   on the same dump, with the old single-process builder (`scale_kit/old_builder.py`,
   the git history's algorithm, which keeps only direct instances of 15 classes):
   `build_entities_per_s` (dump entities read per second) of both and their ratio,
-  and the entities each kept per second; `--single-process` also times
-  `kb build --workers 1` (the same work in one parsing process);
+  and the entities each kept per second; also `kb build --workers 1` (the same
+  work in one process; `--skip-single-process` leaves it out), and the phases
+  of the new build (class tree, parse, merge + alias index);
 - `kb_mb` (SQLite file + alias index);
 - in a fresh process per design, pinned to one core: `startup_s`, `rss_mb`,
   `articles_per_s` for the memory-mapped index (ours), and with
@@ -24,7 +25,11 @@ off-topic items, a subclass tree), cached in the work dir (default
   dev, test, heldout; scored by `linkers.evaluation`), seed-only KB and seed + dump
   KB; the 1M goal is each part within 0.01 of its seed-only figures.
 
-The machine is shared: wall-clock rates move with other load, so the probe also
+`--dump FILE` builds a given dump (a real one, or an older generated one) instead.
+
+The machine is shared: wall-clock rates move with other load (and Linux shares
+the CPU between sessions first, so a build competing with another session's
+job gets about one core, however many processes it runs), so the probe also
 prints `articles_per_cpu_s` (articles per CPU second of the worker), and the
 builders' CPU seconds (`build_entities_per_cpu_s`: entities per CPU second summed
 over the build's processes; parallelism shows in the wall rate only). The last
@@ -49,7 +54,7 @@ sys.path.insert(0, str(ROOT))
 from bench.scale_kit.old_builder import old_build  # noqa: E402
 from bench.scale_kit.wikidata_gen import DumpGenerator  # noqa: E402
 
-GEN_VERSION = "6"
+GEN_VERSION = "7"
 LABELLED = ROOT / "tests" / "linkers" / "data" / "labelled"
 
 
@@ -118,7 +123,14 @@ def new_build(dump: Path, out: Path, work: Path, workers: int | None) -> dict[st
         raise SystemExit(f"kb build failed:\n{result.stderr[-3000:]}")
     found = re.search(r"dump: (\d+) entities read, (\d+) kept", result.stderr)
     lines, kept = (int(found.group(1)), int(found.group(2))) if found else (0, 0)
-    return {"lines": lines, "kept": kept, "seconds": seconds, "cpu": _cpu_children() - cpu0}
+    phases = re.search(r"dump phases: (.*)", result.stderr)
+    return {
+        "lines": lines,
+        "kept": kept,
+        "seconds": seconds,
+        "cpu": _cpu_children() - cpu0,
+        "phases": phases.group(1) if phases else "",
+    }
 
 
 def kb_mb(path: Path) -> float:
@@ -158,7 +170,7 @@ def quality(kb: Path) -> dict[str, tuple[float, float]]:
 def run_size(size: int, args: argparse.Namespace, seed: Path) -> dict[str, object]:
     work: Path = args.work_dir
     print(f"== {size:,} entities", flush=True)
-    dump = make_dump(work, size, seed)
+    dump = args.dump or make_dump(work, size, seed)
     kb = work / f"kb-{size}.sqlite"
     row: dict[str, object] = {"size": size, "dump_gb": round(dump.stat().st_size / 1e9, 2)}
     new = new_build(dump, kb, work, args.workers)
@@ -168,7 +180,7 @@ def run_size(size: int, args: argparse.Namespace, seed: Path) -> dict[str, objec
     row["kept"] = new["kept"]
     row["build_kept_per_s"] = round(new["kept"] / new["seconds"])
     print(f"  kb build: {new}", flush=True)
-    if args.single_process:
+    if not args.skip_single_process:
         single = new_build(dump, work / f"kb-{size}-single.sqlite", work, 1)
         row["single_process_build_entities_per_s"] = round(single["lines"] / single["seconds"])
         row["parallel_vs_single_process"] = round(single["seconds"] / new["seconds"], 2)
@@ -224,9 +236,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, help="kb build --workers (default: all cores)")
     parser.add_argument("--skip-old-builder", action="store_true")
     parser.add_argument(
-        "--single-process",
+        "--skip-single-process",
         action="store_true",
-        help="Also build with --workers 1 (same work, one parsing process).",
+        help="Do not also build with --workers 1 (same work, one process).",
+    )
+    parser.add_argument(
+        "--dump",
+        type=Path,
+        help="Build this dump (e.g. a real one, or an older generated one) instead of "
+        "generating one; give its entity count as --sizes.",
     )
     parser.add_argument(
         "--alternatives", action="store_true", help="Also probe the automaton and n-gram designs."

@@ -145,11 +145,22 @@ def write_alias_index(
     rejects anyway; keeping them out saves a lookup at almost every word).
     Memory: the tries' own key sets, not Python objects per alias.
     """
+    return write_alias_payloads(aggregate(rows), base, build_id, skip=skip)
+
+
+def write_alias_payloads(
+    payloads_by_key: Iterable[tuple[str, bytes]],
+    base: Path,
+    build_id: str,
+    *,
+    skip: frozenset[str],
+) -> int:
+    """`write_alias_index` for (key, payload) pairs already aggregated (`aggregate`)."""
     keys_path, payload_path = index_paths(base)
     stats = _KeyStats()
 
     def kept() -> Iterator[tuple[str, bytes]]:
-        for key, raw in aggregate(rows):
+        for key, raw in payloads_by_key:
             if key in skip and " " not in key:
                 continue
             stats.see(key)

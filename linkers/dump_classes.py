@@ -109,7 +109,7 @@ class ClassTable:
 
     @staticmethod
     def is_country(instance_of: Iterable[str]) -> bool:
-        return any(qid in _COUNTRY_CLASSES for qid in instance_of)
+        return not _COUNTRY_CLASSES.isdisjoint(instance_of)
 
     def to_rows(self) -> list[tuple[str, str, int]]:
         """(class QID, kind, rank) rows, for the KB's `classes` table."""

@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from nieuwsstroom.linkers.alias_index import MappedAliasIndex, index_paths, write_alias_index
+from nieuwsstroom.linkers.dump_index import IndexTarget
 from nieuwsstroom.linkers.errors import KnowledgeBaseError
 from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
 
@@ -68,18 +69,31 @@ def write_index(kb: KnowledgeBase, build_id: str, common_words: frozenset[str]) 
     base = _index_base(real, build_id)
     max_id = kb.max_alias_id()
     keys = write_alias_index(kb.alias_index_rows(max_id), base, build_id, skip=common_words)
-    kb.set_meta(
-        {
-            "alias_index": base.name,
-            "alias_index_build_id": build_id,
-            "alias_index_max_id": str(max_id),
-            "alias_index_keys": str(keys),
-        }
-    )
+    record_index(kb, base, build_id, keys)
     if previous and previous != base.name:
         for path in index_paths(real.parent / previous):
             path.unlink(missing_ok=True)
     return base
+
+
+def record_index(kb: KnowledgeBase, base: Path, build_id: str, keys: int) -> None:
+    """Name the index files at `base` in `meta` as the index of every alias `kb` holds."""
+    kb.set_meta(
+        {
+            "alias_index": base.name,
+            "alias_index_build_id": build_id,
+            "alias_index_max_id": str(kb.max_alias_id()),
+            "alias_index_keys": str(keys),
+        }
+    )
+
+
+def index_is_current(kb: KnowledgeBase, build_id: str) -> bool:
+    """Whether `kb`'s recorded alias index is this build's and covers every alias."""
+    meta = kb.meta()
+    return meta.get("alias_index_build_id") == build_id and meta.get("alias_index_max_id") == str(
+        kb.max_alias_id()
+    )
 
 
 def open_index(kb: KnowledgeBase) -> tuple[MappedAliasIndex | None, int]:
@@ -174,11 +188,21 @@ class KbVersion:
         """Fast writes for a file nobody reads yet: a crash discards it anyway."""
         self.kb.set_pragmas({"journal_mode": "OFF", "synchronous": "OFF"})
 
+    def index_target(self, common_words: frozenset[str]) -> IndexTarget:
+        """Where this version's alias index goes, for a writer other than `commit`
+        (`dump_import` writes it while it merges; then `record_index`)."""
+        return IndexTarget(_index_base(self.db_path, self.build_id), self.build_id, common_words)
+
+    def record_index(self, target: IndexTarget, keys: int) -> None:
+        record_index(self.kb, target.base, target.build_id, keys)
+
     def commit(self, source: str, common_words: frozenset[str]) -> Path:
-        """Finish the version (meta, alias index), make it durable, and swap it in."""
+        """Finish the version (meta, alias index unless one covering every alias was
+        written for it already), make it durable, and swap it in."""
         self.kb.set_pragmas({"journal_mode": "DELETE", "synchronous": "FULL"})
         self.kb.finish_build(source, self.build_id)
-        write_index(self.kb, self.build_id, common_words)
+        if not index_is_current(self.kb, self.build_id):
+            write_index(self.kb, self.build_id, common_words)
         self.kb.optimize()
         self.kb.close()
         for path in _version_files(self.db_path):

@@ -178,10 +178,31 @@ def _describe(path: Path) -> str:
 
 def alias_row(r: AliasRecord) -> tuple[Any, ...] | None:
     """An alias as the row `add_alias_rows` writes; None if it normalises to nothing."""
-    norm = r.alias_norm
+    return alias_values_row(r.alias, r.qid, r.lang, r.source, r.weight)
+
+
+def alias_values_row(
+    alias: str, qid: str, lang: str, source: str, weight: float
+) -> tuple[Any, ...] | None:
+    """`alias_row` without the record (the dump build's millions of names)."""
+    norm = normalize_alias(alias)
     if not norm:
         return None
-    return (r.alias, norm, r.qid, r.lang, r.source, r.weight, alias_case_rule(r.alias))
+    return (alias, norm, qid, lang, source, weight, alias_case_rule(alias))
+
+
+def alias_rows(qid: str, names: Iterable[tuple[str, str, str, float]]) -> list[tuple[Any, ...]]:
+    """Rows of one entity's (alias, lang, source, weight) names, as `alias_values_row`
+    makes them; a name given in several languages is normalised once."""
+    rows: list[tuple[Any, ...]] = []
+    done: dict[str, tuple[str, str]] = {}
+    for alias, lang, source, weight in names:
+        keys = done.get(alias)
+        if keys is None:
+            keys = done[alias] = (normalize_alias(alias), alias_case_rule(alias))
+        if keys[0]:
+            rows.append((alias, keys[0], qid, lang, source, weight, keys[1]))
+    return rows
 
 
 def entity_row(r: EntityRecord) -> tuple[Any, ...]:
@@ -315,8 +336,10 @@ class KnowledgeBase:
                 self._conn.execute(f"PRAGMA {name}={value}")
 
     def optimize(self) -> None:
-        """Statistics for the query planner, once a build is complete."""
+        """Statistics for the query planner, once a build is complete (from a sample of
+        each index: a full ANALYZE reads every row of a multi-million-row KB)."""
         with self._lock:
+            self._conn.execute("PRAGMA analysis_limit=2000")
             self._conn.execute("ANALYZE")
             self._conn.commit()
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from nieuwsstroom.linkers import prominence
 from nieuwsstroom.linkers.errors import KnowledgeBaseError
+from nieuwsstroom.linkers.kb_bulk import copy_into_empty
 from nieuwsstroom.linkers.kb_sqlite import AliasRecord, EntityRecord, KnowledgeBase
 from nieuwsstroom.linkers.normalize import normalize_alias
 from nieuwsstroom.linkers.seed_sourced import (
@@ -294,10 +295,18 @@ def seed_fingerprint(seed_dir: Path = SEED_DIR) -> str:
 SEED_SOURCE = "seed: Natural Earth + verified_entities.tsv + sourced_entities.tsv"
 
 
-def write_seed(kb: KnowledgeBase, seed_dir: Path = SEED_DIR) -> None:
-    """Every seed entity and alias into `kb`, and the fingerprint `ensure_seed_kb` checks."""
-    SeedBuilder(seed_dir).build(kb)
-    kb.set_meta({"seed_fingerprint": seed_fingerprint(seed_dir)})
+def write_seed(kb: KnowledgeBase, seed_dir: Path = SEED_DIR, *, cache: Path | None = None) -> None:
+    """Every seed entity and alias into `kb`, and the fingerprint `ensure_seed_kb` checks.
+
+    `cache`: a cache directory; when it holds the seed KB of this very data
+    (`current_seed_kb`) and `kb` is empty, its rows are copied (a fraction of a
+    second) instead of built again (seconds).
+    """
+    fingerprint = seed_fingerprint(seed_dir)
+    cached = current_seed_kb(cache, fingerprint) if cache is not None else None
+    if cached is None or not copy_into_empty(kb, cached):
+        SeedBuilder(seed_dir).build(kb)
+    kb.set_meta({"seed_fingerprint": fingerprint})
 
 
 def build_seed_kb(out: Path, seed_dir: Path = SEED_DIR) -> Path:
@@ -310,14 +319,19 @@ def build_seed_kb(out: Path, seed_dir: Path = SEED_DIR) -> Path:
         return version.commit(SEED_SOURCE, load_common_words())
 
 
+def current_seed_kb(cache_dir: Path, fingerprint: str | None = None) -> Path | None:
+    """`cache_dir/kb/seed.sqlite` if it is the seed KB of the bundled data, else None."""
+    path = Path(cache_dir) / "kb" / "seed.sqlite"
+    if not path.is_file():
+        return None
+    try:
+        with KnowledgeBase(path) as kb:
+            stored = kb.meta().get("seed_fingerprint")
+    except KnowledgeBaseError:
+        return None  # corrupt or old schema
+    return path if stored == (fingerprint or seed_fingerprint()) else None
+
+
 def ensure_seed_kb(cache_dir: Path) -> Path:
     """The seed KB in `cache_dir/kb/seed.sqlite`, built if missing or outdated."""
-    path = Path(cache_dir) / "kb" / "seed.sqlite"
-    if path.is_file():
-        try:
-            with KnowledgeBase(path) as kb:
-                if kb.meta().get("seed_fingerprint") == seed_fingerprint():
-                    return path
-        except KnowledgeBaseError:
-            pass  # corrupt or old schema: rebuild below
-    return build_seed_kb(path)
+    return current_seed_kb(cache_dir) or build_seed_kb(Path(cache_dir) / "kb" / "seed.sqlite")

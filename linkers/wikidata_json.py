@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
+
+import orjson
 
 from nieuwsstroom.linkers.dump_classes import ClassTable
 from nieuwsstroom.linkers.kb_sqlite import AliasRecord, EntityRecord
@@ -23,11 +25,11 @@ BASELINE_CLASSES = ClassTable.baseline()
 """The news roots without a subclass tree: for single entities fetched online."""
 
 
-def _statements(data: Mapping[str, Any], prop: str) -> list[Mapping[str, Any]]:
-    """Non-deprecated statements of `prop`, preferred rank first (stable otherwise)."""
-    found = (data.get("claims") or {}).get(prop)
-    if not found:
+def _ranked(statements: Any) -> list[Mapping[str, Any]]:
+    """Non-deprecated statements, preferred rank first (stable otherwise)."""
+    if not statements or not isinstance(statements, list):
         return []
+    found = [c for c in statements if isinstance(c, dict)]
     if all(c.get("rank") == "normal" for c in found):
         return found  # the common case: nothing to drop or reorder
     found = [c for c in found if c.get("rank") != "deprecated"]
@@ -40,12 +42,18 @@ def _value(claim: Mapping[str, Any]) -> Any:
 
 def claim_ids(data: Mapping[str, Any], prop: str) -> list[str]:
     """Item QIDs a property points to, preferred statements first (deprecated ones dropped)."""
-    claims = (data.get("claims") or {}).get(prop)
-    if not claims:
+    return statement_ids((data.get("claims") or {}).get(prop))
+
+
+def statement_ids(claims: Any) -> list[str]:
+    """`claim_ids` for one property's statement list (as a dump line holds it)."""
+    if not claims or not isinstance(claims, list):
         return []
     preferred: list[str] = []
     normal: list[str] = []
     for claim in claims:
+        if not isinstance(claim, dict):
+            continue
         rank = claim.get("rank", "normal")
         if rank == "deprecated":
             continue
@@ -64,8 +72,13 @@ def claim_ids(data: Mapping[str, Any], prop: str) -> list[str]:
 
 def population(data: Mapping[str, Any]) -> int:
     """P1082: the preferred statement, else the latest by its P585 date, else the last."""
+    return population_of((data.get("claims") or {}).get("P1082"))
+
+
+def population_of(statements: Any) -> int:
+    """`population` for the P1082 statement list."""
     best: tuple[bool, str, int] | None = None
-    for index, claim in enumerate(_statements(data, "P1082")):
+    for index, claim in enumerate(_ranked(statements)):
         value = _value(claim)
         try:
             amount = int(float(value["amount"]))
@@ -79,8 +92,8 @@ def population(data: Mapping[str, Any]) -> int:
     return best[2] if best is not None else 0
 
 
-def _text(data: Mapping[str, Any], key: str, lang: str) -> str:
-    value = (data.get(key) or {}).get(lang)
+def _text(value: Any) -> str:
+    """A label or description object's text ({"language": ..., "value": ...})."""
     return value.get("value", "") if isinstance(value, dict) else ""
 
 
@@ -91,10 +104,22 @@ def _name_ok(name: str) -> bool:
     return _TWO_LETTERS.search(name) is not None
 
 
-def entity_from_json(
+def _map(value: Any) -> Mapping[str, Any]:
+    """A JSON object, or {} for anything else (Wikidata writes an empty map as [])."""
+    return value if isinstance(value, dict) else {}
+
+
+AliasValues = tuple[str, str, str, float]
+"""(alias, lang, source, weight) of one name of an entity."""
+Values = tuple[tuple[Any, ...], list[AliasValues]]
+
+
+def entity_values(
     data: Mapping[str, Any], classes: ClassTable | None = BASELINE_CLASSES
-) -> tuple[EntityRecord, list[AliasRecord]] | None:
-    """Records for one entity, or None if it is not an item, unlabelled, or off-topic.
+) -> Values | None:
+    """The entity's KB row (`kb_sqlite.ENTITY_COLUMNS` order) and its names, or None if it
+    is not an item, unlabelled, or off-topic: what `entity_from_json` returns, as plain
+    values (the dump build writes millions of them and needs no record objects).
 
     `classes=None` keeps any item (an explicit refresh of a QID is trusted); it is
     then typed by the baseline roots, or MISC.
@@ -102,43 +127,115 @@ def entity_from_json(
     qid = data.get("id")
     if data.get("type") != "item" or not isinstance(qid, str):
         return None
-    label_nl, label_en = _text(data, "labels", "nl"), _text(data, "labels", "en")
+    claims, labels = _map(data.get("claims")), _map(data.get("labels"))
+    descriptions, aliases = _map(data.get("descriptions")), _map(data.get("aliases"))
+    sitelinks = data.get("sitelinks")
+    return item_values(
+        qid,
+        classes,
+        statement_ids(claims.get("P31")),
+        ItemFields(
+            labels.get("nl"),
+            labels.get("en"),
+            descriptions.get("nl"),
+            descriptions.get("en"),
+            aliases.get("nl"),
+            aliases.get("en"),
+            claims.get("P17"),
+            claims.get("P1082"),
+            len(sitelinks) if isinstance(sitelinks, dict | list) else 0,
+        ),
+    )
+
+
+class ItemFields(NamedTuple):
+    """The parts of an item's JSON the KB keeps, as found (labels and descriptions
+    as {"language", "value"} objects, aliases as lists of them, statement lists)."""
+
+    label_nl: Any
+    label_en: Any
+    description_nl: Any
+    description_en: Any
+    aliases_nl: Any
+    aliases_en: Any
+    p17: Any
+    p1082: Any
+    sitelinks: int
+
+
+def item_values(
+    qid: str,
+    classes: ClassTable | None,
+    instance_of: list[str],
+    fields: ItemFields,
+    typed: tuple[str, str] | None = None,
+) -> Values | None:
+    """`entity_values` from the item's fields (`dump_lines` decodes only these); `typed`:
+    `classes.classify(instance_of)` when the caller has it already."""
+    label_nl, label_en = _text(fields.label_nl), _text(fields.label_en)
     if not (label_nl or label_en):
         return None
-    instance_of = claim_ids(data, "P31")
-    typed = (classes or BASELINE_CLASSES).classify(instance_of)
+    if typed is None:
+        typed = (classes or BASELINE_CLASSES).classify(instance_of)
     if classes is not None and typed is None:
         return None
     etype, kind = typed or ("MISC", "")
-    sitelinks = len(data.get("sitelinks") or {})
-    pop = population(data)
+    pop = population_of(fields.p1082) if fields.p1082 else 0
     if ClassTable.is_country(instance_of):
         country: str | None = qid
     else:
         # P17 only (kb_fields.md): a person's citizenship (P27) is not where the news
         # about them happens, and the disambiguator holds a foreign country against them.
-        country = (claim_ids(data, "P17") or [None])[0]
-    record = EntityRecord(
-        qid=qid,
-        type=etype,
-        label_nl=label_nl,
-        label_en=label_en,
-        description_nl=_text(data, "descriptions", "nl"),
-        description_en=_text(data, "descriptions", "en"),
-        prior=max(prior_from_sitelinks(sitelinks), prior_from_population(pop)),
-        sitelinks=sitelinks,
-        instance_of=tuple(instance_of),
-        country=country,
-        population=pop,
-        kind=kind,
+        country = (statement_ids(fields.p17) or [None])[0]
+    row = (
+        qid,
+        etype,
+        label_nl,
+        label_en,
+        _text(fields.description_nl),
+        _text(fields.description_en),
+        max(prior_from_sitelinks(fields.sitelinks), prior_from_population(pop)),
+        fields.sitelinks,
+        orjson.dumps(instance_of).decode(),
+        country,
+        pop,
+        kind,
     )
-    aliases: list[AliasRecord] = []
-    all_aliases = data.get("aliases") or {}
-    for lang, label in (("nl", label_nl), ("en", label_en)):
+    names: list[AliasValues] = []
+    for lang, label, aliases in (
+        ("nl", label_nl, fields.aliases_nl),
+        ("en", label_en, fields.aliases_en),
+    ):
         if label and _name_ok(label):
-            aliases.append(AliasRecord(label, qid, lang, "wikidata-label", 1.0))
-        for alias in all_aliases.get(lang, ()) or ():
+            names.append((label, lang, "wikidata-label", 1.0))
+        for alias in aliases or ():
             value = alias.get("value", "") if isinstance(alias, dict) else ""
             if value and _name_ok(value):
-                aliases.append(AliasRecord(value, qid, lang, "wikidata-alias", 0.85))
-    return record, aliases
+                names.append((value, lang, "wikidata-alias", 0.85))
+    return row, names
+
+
+def entity_from_json(
+    data: Mapping[str, Any], classes: ClassTable | None = BASELINE_CLASSES
+) -> tuple[EntityRecord, list[AliasRecord]] | None:
+    """Records for one entity, or None if it is not an item, unlabelled, or off-topic
+    (`entity_values`, as the records the online refresh and the name learner store)."""
+    found = entity_values(data, classes)
+    if found is None:
+        return None
+    row, names = found
+    record = EntityRecord(
+        qid=row[0],
+        type=row[1],
+        label_nl=row[2],
+        label_en=row[3],
+        description_nl=row[4],
+        description_en=row[5],
+        prior=row[6],
+        sitelinks=row[7],
+        instance_of=tuple(orjson.loads(row[8])),
+        country=row[9],
+        population=row[10],
+        kind=row[11],
+    )
+    return record, [AliasRecord(name, row[0], lang, src, w) for name, lang, src, w in names]

@@ -17,7 +17,8 @@ real names do:
   companies and clubs named after cities;
 - items named like ordinary Dutch words (a ship "Vandaag", a band "Aanval");
 - random people, places and organisations, and off-topic items (scholarly
-  articles, taxa) the class filter must drop.
+  articles, categories, taxa, stars, genes) the class filter must drop, in a
+  real dump's share (60 % of all items: `offtopic_gen.py` says why).
 
 Obscure items' sitelinks have a heavy (Pareto) tail, as on Wikidata: most have
 a few, some namesakes have dozens. Items spread over countries roughly as on
@@ -38,6 +39,7 @@ from typing import Any
 
 import orjson
 
+from bench.scale_kit.offtopic_gen import OFF_TOPIC_SHARE, OffTopicItems
 from nieuwsstroom.linkers import prominence
 
 SYNTH_BASE = 900_000_000
@@ -279,6 +281,10 @@ class DumpGenerator:
         self.common_words = common_words
         self.next_id = SYNTH_BASE
         self.classes: dict[str, list[str]] = {}  # kind -> leaf class QIDs under its root
+        self.off_topic = 0
+        self.off_topic_items = OffTopicItems(
+            self.rng, self._qid, self._words, statement, item, _snak
+        )
 
     def _qid(self) -> str:
         self.next_id += 1
@@ -400,13 +406,17 @@ class DumpGenerator:
             for kind in ("company", "settlement", "organisation"):
                 yield self._entity(self._qid(), kind, word.capitalize(), self.rng.randint(0, 4))
 
-    def _random(self) -> dict[str, Any]:
+    def _words(self, n: int) -> str:
+        return " ".join(self._name().lower() for _ in range(n))
+
+    def _random(self, count: int) -> dict[str, Any]:
+        """Off-topic while their share of the dump so far is below OFF_TOPIC_SHARE, else
+        a person (7 in 16) or a place or organisation."""
         rng = self.rng
-        roll = rng.random()
-        if roll < 0.2:
-            title = " ".join(self._name().lower() for _ in range(6)).capitalize()
-            return self._entity(self._qid(), "offtopic", title, 0)
-        if roll < 0.55:
+        if self.off_topic < OFF_TOPIC_SHARE * (count + 1):
+            self.off_topic += 1
+            return self.off_topic_items.make()
+        if rng.random() < 0.4375:
             name = f"{rng.choice(FIRST_NAMES)} {self._name()}"
             # A bare surname as an alias is rare on Wikidata (a few famous people have one).
             extra = {"aliases": {"en": [name.split()[-1]]}} if rng.random() < 0.02 else {}
@@ -421,7 +431,7 @@ class DumpGenerator:
                 yield ent
                 count += 1
         while count < self.size:
-            yield self._random()
+            yield self._random(count)
             count += 1
 
     def write(self, out: Any) -> int:

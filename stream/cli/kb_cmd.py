@@ -101,12 +101,13 @@ def build(
     settings = Settings()
     target = out or settings.kb_path or settings.cache_dir / "kb" / "seed.sqlite"
     use_seed = seed or from_dump is None
+    common_words = load_common_words()
     started = time.monotonic()
     parts = []
     with new_version(target) as version:
         version.bulk_mode()
         if use_seed:
-            write_seed(version.kb)
+            write_seed(version.kb, cache=settings.cache_dir)  # the cached seed KB, if current
             parts.append("seed")
         if from_dump is not None:
             classes = None
@@ -118,6 +119,7 @@ def build(
                     classes = ClassTable.from_rows(earlier.classes())
                 if not len(classes):
                     raise CliError(f"{classes_from} holds no class tree (not built from a dump)")
+            index_target = version.index_target(common_words)
             summary = import_dump(
                 version.kb,
                 from_dump,
@@ -125,7 +127,10 @@ def build(
                 workers=workers,
                 min_sitelinks=min_sitelinks,
                 limit=limit,
+                index=index_target,
             )
+            if summary.index_keys is not None:
+                version.record_index(index_target, summary.index_keys)
             typer.echo(
                 f"dump: {summary.lines} entities read, {summary.entities} kept, "
                 f"{summary.skipped} off-topic, {summary.errors} malformed lines, "
@@ -133,13 +138,16 @@ def build(
                 f"{summary.entities_per_s:,.0f} entities/s",
                 err=True,
             )
+            phases = ", ".join(f"{name} {s:.1f}s" for name, s in summary.phases.items())
+            merged = " (+ alias index)" if summary.index_keys is not None else ""
+            typer.echo(f"dump phases: {phases}{merged}", err=True)
             if summary.first_error:
                 typer.echo(f"first malformed line: {summary.first_error[:300]}", err=True)
             parts.append(f"dump {from_dump.name}")
             version.kb.set_meta({"dump_classes": str(summary.classes)})
         counts = version.kb.counts()
         source = SEED_SOURCE if from_dump is None else " + ".join(parts)
-        version.commit(source, load_common_words())
+        version.commit(source, common_words)
     typer.echo(
         f"built {target} (version {version.build_id}): {counts['entities']} entities, "
         f"{counts['aliases']} aliases in {time.monotonic() - started:.1f}s"

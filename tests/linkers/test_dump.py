@@ -146,9 +146,12 @@ def test_limit_stops_after_n_entities(tmp_path):
     assert summary.lines == 3 and summary.entities == 3
 
 
-def test_a_truncated_compressed_dump_is_a_clear_error(tmp_path):
-    target = tmp_path / "dump.json.gz"
-    with FIXTURE.open("rb") as src, gzip.open(target, "wb") as dst:
+@pytest.mark.parametrize("suffix", ["gz", "bz2"])
+def test_a_truncated_compressed_dump_is_a_clear_error(tmp_path, suffix):
+    """(.bz2: through lbzip2/pbzip2 when installed, else Python's bz2 module.)"""
+    target = tmp_path / f"dump.json.{suffix}"
+    opener = gzip.open if suffix == "gz" else bz2.open
+    with FIXTURE.open("rb") as src, opener(target, "wb") as dst:
         shutil.copyfileobj(src, dst)
     target.write_bytes(target.read_bytes()[:-200])
     with pytest.raises(DumpFormatError, match="cannot read past line"):
