@@ -35,10 +35,15 @@ BrokerOption = Annotated[
 
 
 def _quiet_client_logs() -> None:
-    """One line per kind of repeated Kafka client error per 10 s, not one per retry."""
-    from nieuwsstroom.stream.kafka.quiet_logs import install_connection_log_limit
+    """One line per kind of repeated Kafka client error per 10 s, not one per retry, and
+    none for produce answers aiokafka retries by itself."""
+    from nieuwsstroom.stream.kafka.quiet_logs import (
+        install_connection_log_limit,
+        quiet_retried_produce_errors,
+    )
 
     install_connection_log_limit()
+    quiet_retried_produce_errors()
 
 
 def register(app: typer.Typer) -> None:

@@ -129,3 +129,40 @@ def install_connection_log_limit(
         if _installed not in logger.filters:
             logger.addFilter(_installed)
     return _installed
+
+
+RETRIED_PRODUCE_ERRORS = frozenset(
+    {"NotLeaderForPartitionError", "LeaderNotAvailableError", "NotEnoughReplicasError"}
+)
+"""Produce answers aiokafka retries by itself (a partition's leader is being elected or
+moved, e.g. just after the topic was created); only a send that finally fails matters."""
+
+
+class RetriedProduceErrors(logging.Filter):
+    """Keep aiokafka's "Got error produce response ... <retriable error>" at DEBUG.
+
+    For one-shot commands (`produce`): their stderr says what was refused, line by line;
+    a warning about an answer aiokafka then retried successfully is noise there. The
+    worker keeps these warnings (rate-limited): during a failover ops want to see them.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno <= logging.DEBUG or not str(record.msg).startswith(
+            "Got error produce response"
+        ):
+            return True
+        args = record.args if isinstance(record.args, tuple) else ()
+        names = {arg.__name__ if isinstance(arg, type) else type(arg).__name__ for arg in args}
+        if not names & RETRIED_PRODUCE_ERRORS:
+            return True
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+
+
+def quiet_retried_produce_errors() -> None:
+    """Attach `RetriedProduceErrors` to aiokafka's producer sender logger (idempotent)."""
+    import aiokafka.producer.sender  # noqa: F401 - creates the logger
+
+    logger = logging.getLogger("aiokafka.producer.sender")
+    if not any(isinstance(f, RetriedProduceErrors) for f in logger.filters):
+        logger.addFilter(RetriedProduceErrors())

@@ -88,3 +88,26 @@ def test_a_percent_sign_in_an_argument_survives(logged):
         "WARNING Heartbeat failed: 100% lost",
         "WARNING Heartbeat failed: 100% lost [and 1 more like it in the last 11 s]",
     ]
+
+
+def test_retried_produce_answers_stay_at_debug_and_final_errors_do_not(caplog) -> None:
+    """`produce` prints what Kafka refused; a leader election it retried through is noise."""
+    import logging
+
+    from aiokafka.errors import MessageSizeTooLargeError, NotLeaderForPartitionError
+
+    from nieuwsstroom.stream.kafka.quiet_logs import quiet_retried_produce_errors
+
+    quiet_retried_produce_errors()
+    quiet_retried_produce_errors()  # idempotent
+    sender = logging.getLogger("aiokafka.producer.sender")
+    with caplog.at_level(logging.INFO, logger="aiokafka.producer.sender"):
+        sender.warning("Got error produce response: %s", NotLeaderForPartitionError())
+        sender.warning(
+            "Got error produce response on topic-partition %s, retrying. Error: %s",
+            ("articles.raw", 0),
+            NotLeaderForPartitionError,
+        )
+        sender.warning("Got error produce response: %s", MessageSizeTooLargeError())
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 1 and "MessageSizeTooLargeError" in messages[0], messages
