@@ -32,7 +32,7 @@ from nieuwsstroom.linkers.alias_index import (
     alias_case_rule,
 )
 from nieuwsstroom.linkers.cue_words import NOT_AFTER_GENITIVE, SPEECH_VERBS
-from nieuwsstroom.linkers.kb_sqlite import AliasRecord
+from nieuwsstroom.linkers.kb_records import AliasRecord
 from nieuwsstroom.linkers.spans import SUBTOKEN, Span, sentence_initial
 
 __all__ = ["AliasMatcher", "alias_case_rule"]

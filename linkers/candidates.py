@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from nieuwsstroom.linkers.kb_sqlite import EntityRecord, KnowledgeBase
+from nieuwsstroom.linkers.kb_records import EntityRecord
+from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
 
 
 @dataclass(frozen=True, slots=True)

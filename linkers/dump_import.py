@@ -46,7 +46,8 @@ from nieuwsstroom.linkers.dump_lines import (
     subclass_edges,
 )
 from nieuwsstroom.linkers.kb_bulk import StagingFile
-from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase, alias_rows
+from nieuwsstroom.linkers.kb_schema import alias_rows
+from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
 
 _P279 = b'"P279"'
 _IN_FLIGHT_PER_WORKER = 3

@@ -16,13 +16,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from nieuwsstroom.linkers.kb_sqlite import (
+from nieuwsstroom.linkers.kb_schema import (
     ADD_ALIAS_SQL,
     ALIAS_COLUMNS,
     ENTITY_COLUMNS,
     UPSERT_ENTITY_SQL,
-    KnowledgeBase,
 )
+from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
 
 _N_ENTITY = len(ENTITY_COLUMNS.split(","))
 _N_ALIAS = len(ALIAS_COLUMNS.split(","))

@@ -1,252 +1,39 @@
-"""The offline knowledge base: one SQLite file (standard library only).
+"""The offline knowledge base: one SQLite file (standard library only), read and written.
 
-Tables: `entities` (one row per QID), `aliases` (normalised surface forms ->
-QID, indexed for O(log n) lookups; `id` grows with every alias added, so the
-aliases added after the alias index was written are `id > meta.alias_index_max_id`)
-and `meta` (source, build id and date, counts, the alias index's file name).
-The mention matcher never loads all aliases: it searches the memory-mapped
-alias index `kb_files.py` writes beside this file (`alias_index.py`).
+`KnowledgeBase` is every query the linker and the builders run on an open file:
+entity and alias reads (point lookups through the `alias_norm` index, batches of
+500 keys, streams for the alias index), row-by-row upserts, `meta` and provenance.
+The file format (tables, columns, conflict rules) is `kb_schema.py`; opening and
+refusing a wrong file is `kb_open.py`; millions of rows at once go through
+`kb_bulk.py`. The mention matcher never loads all aliases: it searches the
+memory-mapped alias index `kb_files.py` writes beside this file (`alias_index.py`).
 Parameterised SQL only, no module globals, and nothing here ever touches the
 network: refreshing from Wikidata is `wikidata_client.py`'s job, done
-explicitly, never on a lookup. (Longer than the house's ~400 lines on purpose:
-every SQL statement on the KB's tables lives here, so a schema change is one file.)
+explicitly, never on a lookup.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import orjson
-
-from nieuwsstroom.linkers.alias_index import alias_case_rule
-from nieuwsstroom.linkers.errors import KnowledgeBaseError
+from nieuwsstroom.linkers.kb_open import open_kb_file
+from nieuwsstroom.linkers.kb_records import AliasRecord, EntityRecord
+from nieuwsstroom.linkers.kb_schema import (
+    ADD_ALIAS_SQL,
+    ENTITY_COLUMNS,
+    UPSERT_ENTITY_SQL,
+    alias_row,
+    entity_from_row,
+    entity_row,
+)
 from nieuwsstroom.linkers.normalize import normalize_alias
-
-SCHEMA_VERSION = "3"
-#: What a file of this schema says about itself in `meta.format`.
-FORMAT_NAME = "nieuwsstroom-kb"
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS entities (
-    qid TEXT PRIMARY KEY,
-    type TEXT NOT NULL,
-    label_nl TEXT NOT NULL DEFAULT '',
-    label_en TEXT NOT NULL DEFAULT '',
-    description_nl TEXT NOT NULL DEFAULT '',
-    description_en TEXT NOT NULL DEFAULT '',
-    prior REAL NOT NULL DEFAULT 0,
-    sitelinks INTEGER NOT NULL DEFAULT 0,
-    instance_of TEXT NOT NULL DEFAULT '[]',
-    country TEXT,
-    population INTEGER NOT NULL DEFAULT 0,
-    kind TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE IF NOT EXISTS aliases (
-    id INTEGER PRIMARY KEY,
-    alias TEXT NOT NULL,
-    alias_norm TEXT NOT NULL,
-    qid TEXT NOT NULL REFERENCES entities(qid),
-    lang TEXT NOT NULL,
-    source TEXT NOT NULL,
-    weight REAL NOT NULL,
-    case_rule TEXT NOT NULL DEFAULT '',
-    UNIQUE (alias_norm, qid, lang)
-);
-CREATE INDEX IF NOT EXISTS aliases_qid ON aliases(qid);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS classes (qid TEXT PRIMARY KEY, kind TEXT NOT NULL, rank INTEGER);
-"""
-
-
-@dataclass(frozen=True, slots=True)
-class EntityRecord:
-    """One knowledge-base entity.
-
-    `prior` is prominence in [0, 1] on one scale for every source (see
-    `prominence.py`); `population` is inhabitants (0 = unknown); `kind` is a
-    coarse class (`prominence.KINDS`, '' = unknown) the disambiguator uses to
-    tell a city from a same-named province or a place from a club.
-    """
-
-    qid: str
-    type: str
-    label_nl: str = ""
-    label_en: str = ""
-    description_nl: str = ""
-    description_en: str = ""
-    prior: float = 0.0
-    sitelinks: int = 0
-    instance_of: tuple[str, ...] = ()
-    country: str | None = None
-    population: int = 0
-    kind: str = ""
-
-    @property
-    def label(self) -> str:
-        """English label first: the enriched output is English."""
-        return self.label_en or self.label_nl or self.qid
-
-    @property
-    def description(self) -> str:
-        return self.description_en or self.description_nl
-
-
-@dataclass(frozen=True, slots=True)
-class AliasRecord:
-    """A surface form of an entity; `weight` in [0, 1] says how much to trust it."""
-
-    alias: str
-    qid: str
-    lang: str
-    source: str
-    weight: float
-
-    @property
-    def alias_norm(self) -> str:
-        return normalize_alias(self.alias)
-
-
-_ENTITY_COLUMNS = (
-    "qid, type, label_nl, label_en, description_nl, description_en, "
-    "prior, sitelinks, instance_of, country, population, kind"
-)
-
-
-def _entity_from_row(row: tuple[Any, ...]) -> EntityRecord:
-    return EntityRecord(
-        qid=row[0],
-        type=row[1],
-        label_nl=row[2],
-        label_en=row[3],
-        description_nl=row[4],
-        description_en=row[5],
-        prior=float(row[6]),
-        sitelinks=int(row[7]),
-        instance_of=tuple(json.loads(row[8])),
-        country=row[9],
-        population=int(row[10]),
-        kind=row[11],
-    )
-
-
-_MAGIC = (
-    (b"PK\x03\x04", "a zip archive"),
-    (b"\x1f\x8b", "a gzip file (a Wikidata dump? `nieuwsstroom kb build --from-dump` reads it)"),
-    (b"BZh", "a bzip2 file (a Wikidata dump? `nieuwsstroom kb build --from-dump` reads it)"),
-)
-
-
-def _describe(path: Path) -> str:
-    """What a file that is not our knowledge base is, in a few words, for the error."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(512)
-    except OSError as exc:
-        return f"unreadable ({exc.strerror})"
-    if not head:
-        return "an empty file"
-    if head.startswith(b"SQLite format 3\x00"):
-        try:
-            with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-                rows = conn.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-                ).fetchall()
-        except sqlite3.DatabaseError:
-            return "a damaged SQLite database"
-        tables = [row[0] for row in rows]
-        shown = ", ".join(tables[:8]) + (", ..." if len(tables) > 8 else "")
-        return f"the SQLite database of another program (tables: {shown or 'none'})"
-    for magic, what in _MAGIC:
-        if head.startswith(magic):
-            return what
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError:
-        return "a binary file, not SQLite"
-    return "a text file, not SQLite"
-
-
-def alias_row(r: AliasRecord) -> tuple[Any, ...] | None:
-    """An alias as the row `add_alias_rows` writes; None if it normalises to nothing."""
-    return alias_values_row(r.alias, r.qid, r.lang, r.source, r.weight)
-
-
-def alias_values_row(
-    alias: str, qid: str, lang: str, source: str, weight: float
-) -> tuple[Any, ...] | None:
-    """`alias_row` without the record (the dump build's millions of names)."""
-    norm = normalize_alias(alias)
-    if not norm:
-        return None
-    return (alias, norm, qid, lang, source, weight, alias_case_rule(alias))
-
-
-def alias_rows(qid: str, names: Iterable[tuple[str, str, str, float]]) -> list[tuple[Any, ...]]:
-    """Rows of one entity's (alias, lang, source, weight) names, as `alias_values_row`
-    makes them; a name given in several languages is normalised once."""
-    rows: list[tuple[Any, ...]] = []
-    done: dict[str, tuple[str, str]] = {}
-    for alias, lang, source, weight in names:
-        keys = done.get(alias)
-        if keys is None:
-            keys = done[alias] = (normalize_alias(alias), alias_case_rule(alias))
-        if keys[0]:
-            rows.append((alias, keys[0], qid, lang, source, weight, keys[1]))
-    return rows
-
-
-def entity_row(r: EntityRecord) -> tuple[Any, ...]:
-    """An entity as the row `upsert_entity_rows` writes (column order of `_ENTITY_COLUMNS`)."""
-    return (
-        r.qid,
-        r.type,
-        r.label_nl,
-        r.label_en,
-        r.description_nl,
-        r.description_en,
-        r.prior,
-        r.sitelinks,
-        orjson.dumps(r.instance_of).decode(),
-        r.country,
-        r.population,
-        r.kind,
-    )
-
-
-ENTITY_COLUMNS = _ENTITY_COLUMNS
-UPSERT_ENTITY_SQL = f"""
-    INSERT INTO entities({_ENTITY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
-    ON CONFLICT(qid) DO UPDATE SET
-      type = CASE WHEN excluded.type = 'MISC' THEN type ELSE excluded.type END,
-      label_nl = COALESCE(NULLIF(excluded.label_nl, ''), label_nl),
-      label_en = COALESCE(NULLIF(excluded.label_en, ''), label_en),
-      description_nl = COALESCE(NULLIF(excluded.description_nl, ''), description_nl),
-      description_en = COALESCE(NULLIF(excluded.description_en, ''), description_en),
-      prior = MAX(prior, excluded.prior),
-      sitelinks = MAX(sitelinks, excluded.sitelinks),
-      instance_of = CASE WHEN excluded.instance_of = '[]' THEN instance_of
-                         ELSE excluded.instance_of END,
-      country = COALESCE(excluded.country, country),
-      population = MAX(population, excluded.population),
-      kind = COALESCE(NULLIF(excluded.kind, ''), kind)
-"""
-ALIAS_COLUMNS = "alias, alias_norm, qid, lang, source, weight, case_rule"
-ADD_ALIAS_SQL = f"""
-    INSERT INTO aliases({ALIAS_COLUMNS}) VALUES (?,?,?,?,?,?,?)
-    ON CONFLICT(alias_norm, qid, lang) DO UPDATE SET
-      weight = MAX(weight, excluded.weight),
-      source = CASE WHEN excluded.weight > weight THEN excluded.source ELSE source END
-"""
 
 
 class KnowledgeBase:
@@ -254,46 +41,8 @@ class KnowledgeBase:
 
     def __init__(self, path: Path, *, create: bool = False) -> None:
         self.path = Path(path)
-        if not create and not self.path.is_file():
-            if self.path.is_dir():
-                problem, target = "is a directory: give the .sqlite file in it, or", "kb.sqlite"
-                target = str(self.path / target)
-            else:
-                problem, target = "does not exist:", str(self.path)
-            raise KnowledgeBaseError(
-                f"knowledge base {self.path} {problem} build one with "
-                f"`nieuwsstroom kb build --seed --out {target}`"
-            )
-        if create:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = open_kb_file(self.path, create=create)
         self._lock = threading.Lock()
-        try:
-            fresh = not self.path.is_file() or self.path.stat().st_size == 0
-            self._conn = sqlite3.connect(str(self.path), check_same_thread=False)
-            if create and fresh:  # never add our tables to another program's file
-                self._conn.executescript(_SCHEMA)
-                self._conn.executemany(
-                    "INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)",
-                    [("schema_version", SCHEMA_VERSION), ("format", FORMAT_NAME)],
-                )
-                self._conn.commit()
-            version = self.meta().get("schema_version")
-            if version is None:  # another program's table called meta
-                raise sqlite3.DatabaseError("no schema_version in meta")
-        except sqlite3.DatabaseError as exc:
-            self._conn.close()
-            raise KnowledgeBaseError(
-                f"{self.path} is not a nieuwsstroom knowledge base: it is {_describe(self.path)}. "
-                f"Build one with `nieuwsstroom kb build --seed --out FILE` and point --kb or "
-                f"NIEUWSSTROOM_KB_PATH at it"
-            ) from exc
-        if version != SCHEMA_VERSION:
-            self._conn.close()
-            raise KnowledgeBaseError(
-                f"knowledge base {self.path} has schema {version!r}, this nieuwsstroom reads "
-                f"{SCHEMA_VERSION!r}: rebuild it (`nieuwsstroom kb build --seed --out "
-                f"{self.path}`, plus --from-dump for a dump-built one)"
-            )
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
@@ -432,9 +181,9 @@ class KnowledgeBase:
                 chunk = wanted[i : i + 500]
                 marks = ",".join("?" * len(chunk))
                 for row in self._conn.execute(
-                    f"SELECT {_ENTITY_COLUMNS} FROM entities WHERE qid IN ({marks})", chunk
+                    f"SELECT {ENTITY_COLUMNS} FROM entities WHERE qid IN ({marks})", chunk
                 ):
-                    out[row[0]] = _entity_from_row(row)
+                    out[row[0]] = entity_from_row(row)
         return out
 
     def lookup(self, name: str) -> list[AliasRecord]:

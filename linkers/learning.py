@@ -21,7 +21,8 @@ from typing import Any
 
 from nieuwsstroom.linkers.base import Document, Entity
 from nieuwsstroom.linkers.errors import WikidataOnlineError
-from nieuwsstroom.linkers.kb_sqlite import AliasRecord, EntityRecord, KnowledgeBase
+from nieuwsstroom.linkers.kb_records import AliasRecord, EntityRecord
+from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
 from nieuwsstroom.linkers.normalize import normalize_alias
 from nieuwsstroom.linkers.wikidata_client import WikidataOnline
 from nieuwsstroom.linkers.wikidata_json import entity_from_json

@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from nieuwsstroom.linkers.alias_index import AliasIndex
 from nieuwsstroom.linkers.alias_matcher import AliasMatcher
-from nieuwsstroom.linkers.kb_sqlite import AliasRecord
+from nieuwsstroom.linkers.kb_records import AliasRecord
 from nieuwsstroom.linkers.normalize import fold
 from nieuwsstroom.linkers.spans import Span
 from nieuwsstroom.linkers.unknown_names import UnknownNameFinder

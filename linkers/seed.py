@@ -21,7 +21,8 @@ from pathlib import Path
 from nieuwsstroom.linkers import prominence
 from nieuwsstroom.linkers.errors import KnowledgeBaseError
 from nieuwsstroom.linkers.kb_bulk import copy_into_empty
-from nieuwsstroom.linkers.kb_sqlite import AliasRecord, EntityRecord, KnowledgeBase
+from nieuwsstroom.linkers.kb_records import AliasRecord, EntityRecord
+from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
 from nieuwsstroom.linkers.normalize import normalize_alias
 from nieuwsstroom.linkers.seed_sourced import (
     SOURCED,

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nieuwsstroom.linkers import prominence
-from nieuwsstroom.linkers.kb_sqlite import AliasRecord, EntityRecord
+from nieuwsstroom.linkers.kb_records import AliasRecord, EntityRecord
 
 SOURCED = "sourced_entities.tsv"
 

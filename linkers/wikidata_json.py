@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from nieuwsstroom.linkers.dump_classes import ClassTable
-from nieuwsstroom.linkers.kb_sqlite import AliasRecord, EntityRecord
+from nieuwsstroom.linkers.kb_records import AliasRecord, EntityRecord
 from nieuwsstroom.linkers.prominence import prior_from_population, prior_from_sitelinks
 
 LANGS = ("nl", "en")
@@ -117,7 +117,7 @@ Values = tuple[tuple[Any, ...], list[AliasValues]]
 def entity_values(
     data: Mapping[str, Any], classes: ClassTable | None = BASELINE_CLASSES
 ) -> Values | None:
-    """The entity's KB row (`kb_sqlite.ENTITY_COLUMNS` order) and its names, or None if it
+    """The entity's KB row (`kb_schema.ENTITY_COLUMNS` order) and its names, or None if it
     is not an item, unlabelled, or off-topic: what `entity_from_json` returns, as plain
     values (the dump build writes millions of them and needs no record objects).
 

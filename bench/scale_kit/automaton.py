@@ -15,7 +15,7 @@ import ahocorasick
 
 from nieuwsstroom.linkers.alias_index import LENIENCY, alias_case_rule
 from nieuwsstroom.linkers.alias_matcher import AliasMatcher
-from nieuwsstroom.linkers.kb_sqlite import AliasRecord
+from nieuwsstroom.linkers.kb_records import AliasRecord
 from nieuwsstroom.linkers.spans import SUBTOKEN, Span, sentence_initial
 
 

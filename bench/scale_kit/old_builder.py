@@ -17,7 +17,8 @@ from typing import Any
 
 import orjson
 
-from nieuwsstroom.linkers.kb_sqlite import AliasRecord, EntityRecord, KnowledgeBase
+from nieuwsstroom.linkers.kb_records import AliasRecord, EntityRecord
+from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
 from nieuwsstroom.linkers.seed import SeedBuilder
 
 NEWS_CLASSES: dict[str, str] = {

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from nieuwsstroom.linkers.kb_sqlite import AliasRecord, EntityRecord, KnowledgeBase
+from nieuwsstroom.linkers.kb_records import AliasRecord, EntityRecord
+from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
 from tests.linkers.recorded_wikidata import serve_wikidata
 
 DATA = Path(__file__).parent / "data"

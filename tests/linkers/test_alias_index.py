@@ -14,7 +14,8 @@ from nieuwsstroom.linkers import Document, build_linker
 from nieuwsstroom.linkers.alias_index import MappedAliasIndex
 from nieuwsstroom.linkers.factory import mention_finder
 from nieuwsstroom.linkers.kb_files import new_version, open_index
-from nieuwsstroom.linkers.kb_sqlite import AliasRecord, EntityRecord, KnowledgeBase
+from nieuwsstroom.linkers.kb_records import AliasRecord, EntityRecord
+from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
 from nieuwsstroom.linkers.normalize import fold
 from nieuwsstroom.linkers.seed import load_common_words
 from tests.linkers.conftest import DATA, bundled_articles, shared_sample_text

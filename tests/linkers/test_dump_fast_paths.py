@@ -21,7 +21,8 @@ from nieuwsstroom.linkers.dump_import import collect_class_table, import_dump
 from nieuwsstroom.linkers.dump_index import IndexTarget
 from nieuwsstroom.linkers.dump_lines import MalformedLine, line_values
 from nieuwsstroom.linkers.kb_files import write_index
-from nieuwsstroom.linkers.kb_sqlite import AliasRecord, EntityRecord, KnowledgeBase
+from nieuwsstroom.linkers.kb_records import AliasRecord, EntityRecord
+from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
 from nieuwsstroom.linkers.wikidata_json import entity_values
 
 CLASSES = ClassTable.from_edges([("Q20", "Q486972"), ("Q21", "Q20"), ("Q22", "Q7278")])

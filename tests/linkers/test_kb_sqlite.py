@@ -1,7 +1,8 @@
 import pytest
 
 from nieuwsstroom.linkers.errors import KnowledgeBaseError
-from nieuwsstroom.linkers.kb_sqlite import AliasRecord, EntityRecord, KnowledgeBase
+from nieuwsstroom.linkers.kb_records import AliasRecord, EntityRecord
+from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
 
 
 def test_lookup_is_normalised_and_ranked(kb_factory):

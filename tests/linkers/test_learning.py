@@ -158,7 +158,7 @@ def test_offering_never_blocks_on_a_slow_server(slow_api_url, kb_factory, learne
 def test_reload_is_throttled_and_safe_under_concurrent_links(kb_factory):
     kb = kb_factory(KB_ENTITIES)
     linker = build_linker(kb.path, 0.5)
-    from nieuwsstroom.linkers.kb_sqlite import AliasRecord, EntityRecord
+    from nieuwsstroom.linkers.kb_records import AliasRecord, EntityRecord
 
     kb.upsert_entities([EntityRecord("Q567", "PER", "Angela Merkel", "Angela Merkel", prior=0.5)])
     kb.add_aliases([AliasRecord("Angela Merkel", "Q567", "nl", "test", 1.0)])

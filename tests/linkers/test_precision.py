@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from nieuwsstroom.linkers import Document, build_linker
-from nieuwsstroom.linkers.kb_sqlite import AliasRecord, EntityRecord, KnowledgeBase
+from nieuwsstroom.linkers.kb_records import AliasRecord, EntityRecord
+from nieuwsstroom.linkers.kb_sqlite import KnowledgeBase
 
 UK, US, NL, BE, LU = "Q145", "Q30", "Q55", "Q31", "Q32"
 
