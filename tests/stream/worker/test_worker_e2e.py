@@ -94,9 +94,11 @@ def test_sample_articles_come_out_enriched_and_schema_valid(worker_factory):
         assert names.get(qid) == {name}, (qid, names)
     assert "Antwerpen" not in unseen["title_en"] + unseen["body_en"]
     # The real model through the whole pipeline: the bundled test model knows software
-    # text, so this is an exact check (and proves the first word is not lost).
+    # text. Not an exact string (int8 and float32 may pick a different noun), but the
+    # first word must survive and no Dutch may be echoed back.
     software = by_id["software-help"]["body_en"].split("\n\n")
-    assert software[0] == "Click the button to save the file."
+    assert software[0].startswith("Click ") and software[0].endswith("file."), software[0]
+    assert not {"klik", "knop", "bestand", "op"} & set(software[0].lower().rstrip(".").split())
     assert software[1].startswith("Choose Tools - Options")
     # English: the translation is English text, not the Dutch echoed back.
     english_words = {"the", "of", "and", "in", "to"}
