@@ -40,7 +40,7 @@ import sources  # noqa: E402
 
 REPO = HERE.parent.parent
 WORK = HERE / "work"
-OUTPUT = REPO / "translators" / "models" / "translate-nl_en-nieuwsstroom_test-2.0.argosmodel"
+OUTPUT = REPO / "translators" / "models" / "translate-nl_en-nieuwsstroom_test-2.1.argosmodel"
 # The team's shared data folder sits beside the checkout (CI lays it there too).
 TATOEBA_CANDIDATES = (
     REPO.parent / "shared" / "data" / "parallel" / "tatoeba_nl_en.tsv",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-PACKAGE_FILE = "translate-nl_en-nieuwsstroom_test-2.0.argosmodel"
+PACKAGE_FILE = "translate-nl_en-nieuwsstroom_test-2.1.argosmodel"
 TATOEBA_ATTRIBUTION = "Sentences from Tatoeba, tatoeba.org, CC BY 2.0 FR"
 
 _LICENCES = {

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from licence import data_license_text
 
-PACKAGE_DIR_NAME = "translate-nl_en-nieuwsstroom_test-2_0"
+PACKAGE_DIR_NAME = "translate-nl_en-nieuwsstroom_test-2_1"
 MAX_PACKAGE_BYTES = 25 * 1024 * 1024
 CHECK_SENTENCES = [
     "Klik op de knop om het bestand op te slaan.",
@@ -34,7 +34,7 @@ CHECK_SENTENCES = [
     "Tom woont in __source__ Antwerpen __target__ Antwerp __done__.",
 ]
 METADATA = {
-    "package_version": "2.0",
+    "package_version": "2.1",
     "argos_version": "1.9",
     "from_code": "nl",
     "from_name": "Dutch",

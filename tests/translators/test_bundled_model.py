@@ -45,7 +45,7 @@ def _member(archive: Path, name: str) -> bytes:
 def test_metadata_declares_the_terminology_tags(real_model_archive: Path) -> None:
     meta = json.loads(_member(real_model_archive, "metadata.json"))
     assert meta["terminology_tags"] == TAGS
-    assert meta["package_version"] == "2.0"
+    assert meta["package_version"] == "2.1"
     assert "TEST" in meta["package_name"] + meta["description"]
 
 
@@ -70,7 +70,7 @@ def test_argos_installs_the_package_and_translates_with_it(real_model_archive: P
 
     package.install_from_path(real_model_archive)
     installed = [p for p in package.get_installed_packages() if p.from_code == "nl"]
-    assert [str(p.package_version) for p in installed] == ["2.0"]
+    assert [str(p.package_version) for p in installed] == ["2.1"]
 
     class WholeText:
         def split_sentences(self, text: str) -> list[str]:

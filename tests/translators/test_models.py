@@ -22,7 +22,7 @@ def packages(tmp_path: Path) -> Path:
 @pytest.fixture
 def bundled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argosmodel_factory) -> Path:
     """Pretend translators/models/ holds a test model."""
-    archive = argosmodel_factory("translate-nl_en-nieuwsstroom_test-2.0")
+    archive = argosmodel_factory("translate-nl_en-nieuwsstroom_test-2.1")
     bundle_dir = tmp_path / "bundle"
     bundle_dir.mkdir()
     target = bundle_dir / archive.name
