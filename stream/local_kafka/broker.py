@@ -15,7 +15,8 @@ A node of a 3-node cluster is the same class with a static quorum
 meant for Python does not kill it half-way and `stop()` can signal it and any
 child at once. It is never left behind: `stop()` is registered with `atexit`,
 and on Linux the JVM gets SIGTERM from the kernel if the thread that started it
-dies (PR_SET_PDEATHSIG), which covers a Python process killed with SIGKILL.
+dies (PR_SET_PDEATHSIG, `nieuwsstroom.stream.process.parent_death`), which covers a
+Python process killed with SIGKILL.
 
 About 390 lines in one class on purpose: a node's configuration, storage format and
 process lifecycle are one job; what is not (listeners and their security, ports,
@@ -26,12 +27,10 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import ctypes
 import os
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Mapping
@@ -53,6 +52,7 @@ from nieuwsstroom.stream.local_kafka.ports import (
     previous_ports,
 )
 from nieuwsstroom.stream.local_kafka.probe import probe
+from nieuwsstroom.stream.process.parent_death import die_with_parent
 
 if TYPE_CHECKING:
     from nieuwsstroom.stream.local_kafka.certs import TestPki
@@ -61,13 +61,6 @@ __all__ = ["LocalKafkaBroker", "free_port"]
 
 _FORMAT_MAIN = "kafka.tools.StorageTool"  # what bin/kafka-storage.sh runs in Kafka 4.x
 _SERVER_MAIN = "kafka.Kafka"  # what bin/kafka-server-start.sh runs
-
-
-def _die_with_parent() -> None:
-    """preexec_fn: ask Linux to SIGTERM the JVM when the starting thread exits."""
-    with contextlib.suppress(Exception):
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
 
 
 class LocalKafkaBroker:
@@ -344,7 +337,7 @@ class LocalKafkaBroker:
                 stderr=subprocess.STDOUT,
                 cwd=self.data_dir,
                 start_new_session=True,  # own process group: Ctrl-C in Python does not reach it
-                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+                preexec_fn=die_with_parent(signal.SIGTERM),  # None where not Linux
             )
         if not self._atexit_registered:
             atexit.register(self._terminate)
