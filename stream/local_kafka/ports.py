@@ -7,7 +7,10 @@ still free, so clients that knew the broker find it again after a restart.
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterable
 from pathlib import Path
+
+from nieuwsstroom.stream.local_kafka.errors import BrokerError
 
 HOST = "127.0.0.1"
 
@@ -54,3 +57,33 @@ def previous_ports(config: Path) -> dict[str, int]:
                 ports[name] = int(address.rsplit(":", 1)[1])
             return ports
     return {}
+
+
+def choose_ports(
+    requested: tuple[int, int, int], config: Path, *, secured: bool
+) -> tuple[int, int | None, int]:
+    """(client, internal, controller) ports of a node: the `requested` ones (0: any),
+    else those the `config` written last time named (if all are still free), else new.
+    A node without security has no INTERNAL listener (None)."""
+    client, internal, controller = requested
+    previous = previous_ports(config)
+    names = ("CLIENT", "INTERNAL") if secured else ("PLAINTEXT",)
+    if not client and previous and all(port_is_free(p) for p in previous.values()):
+        client = previous.get(names[0], 0)
+        internal = internal or previous.get("INTERNAL", 0)
+        controller = controller or previous.get("CONTROLLER", 0)
+    wanted = [client, controller] + ([internal] if secured else [])
+    fresh = iter(distinct_free_ports(wanted.count(0), {p for p in wanted if p}))
+    client = client or next(fresh)
+    controller = controller or next(fresh)
+    return client, (internal or next(fresh)) if secured else None, controller
+
+
+def check_ports_free(ports: Iterable[int]) -> None:
+    """Raise `BrokerError` naming the first of `ports` that something else holds."""
+    for port in ports:
+        if not port_is_free(port):
+            raise BrokerError(
+                f"port {HOST}:{port} is taken; pick another with port=... "
+                "(`nieuwsstroom broker --port N`) or 0 for a free one"
+            )
