@@ -18,7 +18,8 @@ A candidate must earn its link. For every alias the article names:
 The article is read twice: the first pass's confident links say which countries
 the article is about and what kind of thing each name in a list is ("Friesland,
 Groningen en Drenthe" are provinces), and the aliases that this changes are
-decided again.
+decided again. What the whole article says about places (its countries, the kind
+a shared place name means, list mates) is read by `article_places.py`.
 
 Names that are part of a longer person's name in the same article ("Lloyd" after
 "Lloyd Jansen", "Adam" after "Adam el Idrissi") are decided by `name_parts.py`
@@ -30,10 +31,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from nieuwsstroom.linkers.article_places import (
+    article_countries,
+    clear_kind,
+    confirmed_countries,
+    kind_veto,
+    list_mates,
+    merge_countries,
+    named_countries,
+    place_country,
+    placement_changes,
+)
 from nieuwsstroom.linkers.candidates import Candidate
 from nieuwsstroom.linkers.context import NO_CUE, ContextReader, Cue
 from nieuwsstroom.linkers.link_score import (
-    DOMINANT_GAP,
     Evidence,
     LinkScorer,
     acronym_letters,
@@ -47,26 +58,12 @@ from nieuwsstroom.linkers.ordinary_words import default_ordinary_words
 from nieuwsstroom.linkers.prominence import PLACE_KINDS
 from nieuwsstroom.linkers.spans import Span
 
-_PLACE_ORDER = ("country", "settlement", "region")
-"""Without a word that says which, a name shared by places in one country means the
-country first, then the city: "Luxemburg" the country, "Utrecht" the city, "Moskou"
-the city, not the oblast. "de provincie Utrecht" says otherwise."""
-#: The usual kind wins only if it is about as prominent: the state of Virginia is not
-#: vetoed by a town called Virginia in Minnesota.
-KIND_PRIOR_MARGIN = 0.15
-
 #: The default minimum calibrated score, chosen by cross-validation on the development
 #: texts (`bench/fit_link_weights.py --cv 5`): the best F1 with precision >= 0.96 (a
 #: margin over the 0.95 goal: news the weights never saw is harder).
 DEFAULT_THRESHOLD = 0.6
-#: Kinds whose country says where an article is (a company's does not).
-_COUNTRY_EVIDENCE = frozenset({"country", "settlement", "region", "place", "party", "person"})
 #: Dutch-language news is about these countries unless it says otherwise.
 HOME_COUNTRIES = frozenset({"Q55", "Q31"})
-#: A link this sure informs the second pass (countries, the kinds of list mates).
-CONFIDENT = 0.8
-#: What stands between two names of one list ("Gent, Leuven en Brugge").
-_LIST_GAPS = frozenset({",", "en", "of", ", en", "en de", ", de", "en het"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,46 +111,6 @@ class ContextDisambiguator:
             out.update(zip(field, self.reader.read_field(field, text, sports), strict=True))
         return out
 
-    def article_countries(
-        self, groups: dict[str, list[Span]], candidates: dict[str, list[Candidate]]
-    ) -> dict[str, set[str]]:
-        """Countries the article names unambiguously, each with the aliases that name it.
-
-        A country name, or a place that clearly outranks its namesakes (Amsterdam
-        the city); a lone obscure candidate is no evidence (it would vouch for itself).
-        """
-        found: dict[str, set[str]] = {}
-        for norm in groups:
-            cands = candidates.get(norm)
-            if not cands:
-                continue
-            top = max(cands, key=lambda c: c.entity.prior)
-            if top.entity.prior < 0.6 or not top.entity.country:
-                continue
-            place = top.entity.kind in _PLACE_ORDER or (
-                not top.entity.kind and top.entity.type == "LOC"  # a KB without kinds
-            )
-            if not place:
-                continue
-            rival = max((c.entity.prior for c in cands if c is not top), default=0.0)
-            if top.entity.prior - rival >= 0.3:
-                found.setdefault(top.entity.country, set()).add(norm)
-        return found
-
-    @staticmethod
-    def confirmed_countries(decisions: dict[str, Decision]) -> dict[str, set[str]]:
-        """Countries of the places, parties and people the first pass linked with confidence."""
-        found: dict[str, set[str]] = {}
-        for norm, d in decisions.items():
-            ent = d.candidate.entity if d.candidate is not None else None
-            if ent and d.score >= CONFIDENT and ent.country and ent.kind in _COUNTRY_EVIDENCE:
-                found.setdefault(ent.country, set()).add(norm)
-        return found
-
-    @staticmethod
-    def _merge(a: dict[str, set[str]], b: dict[str, set[str]]) -> dict[str, set[str]]:
-        return {k: a.get(k, set()) | b.get(k, set()) for k in a.keys() | b.keys()}
-
     def evidence(
         self,
         norm: str,
@@ -176,7 +133,7 @@ class ContextDisambiguator:
             cue=cue,
             sentence_initial_only=all(s.sentence_initial for s in spans) and " " not in norm,
             mention_count=len(spans),
-            countries=_named(norm, countries),
+            countries=named_countries(norm, countries),
             home=self.home,
             mate_kinds=mate_kinds,
             acronym_letters=acronym_letters(spans[0].text),
@@ -269,14 +226,14 @@ class ContextDisambiguator:
         confidently inform the second, which re-decides only the aliases whose
         evidence changed.
         """
-        countries = self.article_countries(groups, candidates)
+        countries = article_countries(groups, candidates)
         evidence = {
             norm: self.evidence(norm, group, cues, countries) for norm, group in groups.items()
         }
         decisions = {
             norm: self.decide_one(candidates.get(norm, []), ev) for norm, ev in evidence.items()
         }
-        merged = self._merge(countries, self.confirmed_countries(decisions))
+        merged = merge_countries(countries, confirmed_countries(decisions))
         mates = list_mates(groups, texts) if texts is not None else {}
         kinds = {
             norm: kind
@@ -285,7 +242,7 @@ class ContextDisambiguator:
         }
         more_countries = merged != countries
         inside = (
-            located_in(groups, texts, lambda n: _place_country(decisions.get(n))) if texts else {}
+            located_in(groups, texts, lambda n: place_country(decisions.get(n))) if texts else {}
         )
         for norm in groups:
             mate_kinds = frozenset(kinds[m] for m in mates.get(norm, ()) if m in kinds)
@@ -293,8 +250,8 @@ class ContextDisambiguator:
             if not (more_countries or mate_kinds or within) or norm not in candidates:
                 continue  # nothing new for this alias since the first pass
             old = evidence[norm]
-            named = _named(norm, merged) if more_countries else old.countries
-            if not (mate_kinds or within) and not _placement_changes(
+            named = named_countries(norm, merged) if more_countries else old.countries
+            if not (mate_kinds or within) and not placement_changes(
                 candidates[norm], old.countries, named
             ):
                 continue
@@ -323,93 +280,3 @@ class ContextDisambiguator:
     ) -> dict[str, Decision]:
         """One decision per alias (see `article_evidence`)."""
         return self.article_evidence(groups, candidates, cues, texts)[1]
-
-
-def _place_country(decision: Decision | None) -> str | None:
-    """The country of a place linked with confidence, else None."""
-    if decision is None or decision.candidate is None or decision.score < CONFIDENT:
-        return None
-    ent = decision.candidate.entity
-    return ent.country if ent.kind in PLACE_KINDS and ent.country else None
-
-
-def _named(norm: str, countries: dict[str, set[str]]) -> frozenset[str]:
-    """The countries the article names other than through `norm` itself."""
-    return frozenset(c for c, by in countries.items() if len(by) > 1 or norm not in by)
-
-
-def _placement_changes(
-    cands: list[Candidate], before: frozenset[str], after: frozenset[str]
-) -> bool:
-    """Would any candidate be placed differently (`link_score.placement`) after the change?"""
-    if before == after:
-        return False
-    if bool(before) != bool(after):
-        return True  # "the article is elsewhere" needs some country named
-    changed = before ^ after
-    return any(c.entity.country in changed for c in cands)
-
-
-def clear_kind(decision: Decision, cands: list[Candidate], ev: Evidence) -> str | None:
-    """The kind of a confident link whose alias no comparably prominent other kind shares
-    (a namesake the article places elsewhere does not count: a Friesland in the US)."""
-    if decision.candidate is None or decision.score < CONFIDENT:
-        return None
-    ent = decision.candidate.entity
-    if not ent.kind:
-        return None
-    for c in cands:
-        if (
-            c.entity.kind != ent.kind
-            and c.entity.prior >= ent.prior - DOMINANT_GAP
-            and placement(c, ev) >= 0
-        ):
-            return None
-    return ent.kind
-
-
-def list_mates(groups: dict[str, list[Span]], texts: dict[str, str]) -> dict[str, set[str]]:
-    """For each alias, the other aliases it is listed with ("in Gent, Leuven en Brugge")."""
-    spans = sorted(
-        (s for group in groups.values() for s in group), key=lambda s: (s.field, s.start)
-    )
-    mates: dict[str, set[str]] = {}
-    for a, b in zip(spans, spans[1:], strict=False):
-        if a.field != b.field or a.alias_norm == b.alias_norm:
-            continue
-        gap = " ".join(texts[a.field][a.end : b.start].split())
-        if gap in _LIST_GAPS:
-            mates.setdefault(a.alias_norm, set()).add(b.alias_norm)
-            mates.setdefault(b.alias_norm, set()).add(a.alias_norm)
-    return mates
-
-
-def kind_veto(
-    cand: Candidate, cands: list[Candidate], cue: Cue, mate_kinds: frozenset[str] = frozenset()
-) -> str | None:
-    """Rule out a place of another kind than the context names, or than the usual one."""
-    kind = cand.entity.kind
-    if kind not in _PLACE_ORDER:
-        return None
-    if cue.kind in _PLACE_ORDER and cue.strength >= 2:
-        if kind != cue.kind and any(c.entity.kind == cue.kind for c in cands):
-            return f"kind mismatch: context says {cue.kind} ({cue.why}), candidate is {kind}"
-        return None
-    if cue.kind == kind or kind in mate_kinds:
-        return None  # a hint or the names it is listed with say this kind
-    country = cand.entity.country
-    if not country:
-        return None
-    floor = cand.entity.prior - KIND_PRIOR_MARGIN
-    for better in _PLACE_ORDER[: _PLACE_ORDER.index(kind)]:
-        for c in cands:
-            e = c.entity
-            # A country outranks a region of its name anywhere: "Luxemburg" is the country,
-            # not the Belgian province, unless the text says province.
-            anywhere = better == "country" and kind == "region"
-            if e.kind == better and (anywhere or e.country == country) and e.prior >= floor:
-                return (
-                    f"a {better} of the same name in the same country ({e.qid}) "
-                    f"is meant unless the text says {kind}"
-                )
-    return None
