@@ -43,12 +43,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import base_model  # noqa: E402
 from bench.argos_baseline import BENCH_DATA, load_articles, load_pairs  # noqa: E402
 from bench.batch_invariance import bench_sentences, measure  # noqa: E402
-from bench.pipeline_bench import (  # noqa: E402
-    add_arguments,
-    bench_messages,
-    run_bench,
-    translator_seconds,
-)
+from bench.pipeline_bench import add_arguments, run_bench  # noqa: E402
+from bench.pipeline_kit.phase import bench_messages  # noqa: E402
+from bench.pipeline_kit.phases import translator_seconds  # noqa: E402
 from nieuwsstroom.stream.components import linker_from_settings, translator_from_settings  # noqa: E402
 from nieuwsstroom.stream.settings import Settings  # noqa: E402
 
