@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from nieuwsstroom.linkers import cue_words as cw
+from nieuwsstroom.linkers.name_words import default_given_names, is_lead_word
 from nieuwsstroom.linkers.normalize import fold
 from nieuwsstroom.linkers.spans import Span
-from nieuwsstroom.linkers.unknown_names import default_given_names, is_lead_word
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+|[^\w\s]")
 _SCORE = re.compile(r"(?<![\d.,-])\d{1,2}-\d{1,2}(?![\d-])")

@@ -1,8 +1,8 @@
 """Word lists that tell a name from an ordinary word in Dutch news, and hint at its type.
 
 Kept apart from the code that uses them so that a linguist can extend a list
-without reading the span logic: `unknown_names.py` reads them to decide what a
-run of capitalised words is, `disambiguate.py` keeps its own context cues.
+without reading the span logic: `unknown_names.py` and `name_words.py` read them to
+decide what a run of capitalised words is, `disambiguate.py` keeps its own context cues.
 """
 
 from __future__ import annotations

@@ -9,34 +9,27 @@ describe a people or origin, not the country, so they are neither linked nor
 reported. A place alias embedded in a longer unknown name ("Vladimir
 Medinsky") gives way to the name: the city Vladimir is not meant there; a
 person's alias inside a longer run ("Vladimir Vladimirovitsj Poetin") keeps it.
-The word lists live in `cue_words.py`.
+The word lists live in `cue_words.py`, what a single word says (a lead word, an
+acronym, a type hint, a given name) in `name_words.py`.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from functools import lru_cache
 from operator import itemgetter
-from pathlib import Path
 
-from nieuwsstroom.linkers.cue_words import (
-    ADJECTIVE_SUFFIXES,
-    CONNECTORS,
-    ORG_CUES,
-    ORG_WORD_SUFFIXES,
-    ORG_WORDS,
-    PER_CUES,
-    PER_TITLE_SUFFIXES,
-    PER_TITLES,
-    PLACE_KIND_WORDS,
-    ROMAN_NUMERALS,
+from nieuwsstroom.linkers.cue_words import ADJECTIVE_SUFFIXES, CONNECTORS, ROMAN_NUMERALS
+from nieuwsstroom.linkers.name_words import (
+    default_given_names,
+    is_acronym,
+    is_lead_word,
+    norm_word,
+    type_hint,
 )
-from nieuwsstroom.linkers.normalize import fold, is_capitalised, normalize_alias
-from nieuwsstroom.linkers.normalize import is_acronym as _is_acronym
+from nieuwsstroom.linkers.normalize import fold, is_capitalised
 from nieuwsstroom.linkers.spans import TOKEN, Span, sentence_initial
 
-GIVEN_NAMES_FILE = Path(__file__).parent / "data" / "nl_given_names.txt"
 #: Particles of Romance names that join two capitalised words into one name
 #: ("Tour de France", "Côte d'Azur"): a place alias after them is part of that name.
 _ROMANCE_PARTICLES = frozenset({"de", "du", "des", "la", "le", "del", "della", "di", "da"})
@@ -44,17 +37,6 @@ _ROMANCE_PARTICLES = frozenset({"de", "du", "des", "la", "le", "del", "della", "
 #: but "of" (Dutch "or") show that the name is English.
 ENGLISH_PARTICLES = frozenset({"of", "for", "the", "and", "on"})
 _ENGLISH_ONLY = ENGLISH_PARTICLES - {"of"}
-
-
-def load_given_names(path: Path = GIVEN_NAMES_FILE) -> frozenset[str]:
-    """Folded given names (`data/nl_given_names.txt`)."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(fold(ln.strip()) for ln in lines if ln.strip() and not ln.startswith("#"))
-
-
-@lru_cache(maxsize=1)
-def default_given_names() -> frozenset[str]:
-    return load_given_names()
 
 
 _token_end = itemgetter(1)
@@ -75,7 +57,7 @@ class UnknownNameFinder:
         """Entity types the knowledge base has under a normalised alias."""
 
     def _is_ordinary(self, word: str) -> bool:
-        low = _norm(word)
+        low = norm_word(word)
         if low in self.common_words:
             return True
         last = low.split()[-1]
@@ -313,46 +295,4 @@ class UnknownNameFinder:
 
     def _is_common(self, word: str) -> bool:
         """An ordinary Dutch word (capitalised at a sentence start or in a heading)."""
-        return _norm(word) in self.common_words and not is_acronym(word)
-
-
-@lru_cache(maxsize=65536)
-def is_acronym(word: str) -> bool:
-    """`normalize.is_acronym`, cached per token."""
-    return _is_acronym(word)
-
-
-@lru_cache(maxsize=65536)
-def _norm(word: str) -> str:
-    """`normalize_alias` of one token, cached: the same words recur in every article."""
-    return normalize_alias(word)
-
-
-@lru_cache(maxsize=16384)
-def is_lead_word(word: str) -> bool:
-    """A title or organisation word that starts a sentence before a name, not part of it
-    ("Staatssecretaris", "Oppositiepartijen", and compounds like "SP-leider", "IMF-topvrouw")."""
-    if "-" in word:
-        word = word.rsplit("-", 1)[1]
-    low = normalize_alias(word)
-    for form in (low, low[:-2] if low.endswith("en") else low, low.rstrip("s")):
-        if form in PER_TITLES or form in ORG_WORDS or form in PLACE_KIND_WORDS:
-            return True
-        if form.endswith(ORG_WORD_SUFFIXES) or form.endswith(PER_TITLE_SUFFIXES):
-            return True
-    return False
-
-
-def type_hint(words: list[str], text: str, start: int) -> str:
-    """A rough type for an unlinked name, from its words and the word before it."""
-    if any(normalize_alias(w) in ORG_CUES for w in words) or any(is_acronym(w) for w in words):
-        return "ORG"
-    before = text[max(0, start - 40) : start].split()
-    if before and normalize_alias(before[-1].strip(",")) in PER_CUES:
-        return "PER"
-    after = text[start : start + 200].split()
-    if len(words) in (2, 3) and all(w.istitle() for w in words):
-        return "PER"
-    if len(after) > len(words) and after[len(words)].strip(",") == "zei":
-        return "PER"
-    return "MISC"
+        return norm_word(word) in self.common_words and not is_acronym(word)
