@@ -27,105 +27,31 @@ and a person rarely has a bare surname as an alias (2 % of random people).
 
 Everything is derived from a seeded `random.Random`, so a size always gives the
 same dump. QIDs of synthetic items start at Q900000000, far from real ones.
+An item's JSON layout is `wikidata_items.py`, the name material `synthetic_names.py`.
 """
 
 from __future__ import annotations
 
 import math
 import random
-import zlib
 from collections.abc import Iterator
 from typing import Any
 
 import orjson
 
 from bench.scale_kit.offtopic_gen import OFF_TOPIC_SHARE, OffTopicItems
+from bench.scale_kit.synthetic_names import FIRST_NAMES, SYLLABLES
+from bench.scale_kit.wikidata_items import (
+    LANGS,
+    WIKIS,
+    item,
+    population_claims,
+    snak,
+    statement,
+)
 from nieuwsstroom.linkers import prominence
 
 SYNTH_BASE = 900_000_000
-LANGS = ("nl", "en", "de", "fr", "es", "it", "pl", "sv", "pt", "ru", "ceb", "ja")
-WIKIS = [f"{lang}wiki" for lang in LANGS] + [f"x{i:02d}wiki" for i in range(300)]
-FIRST_NAMES = [
-    "Jan",
-    "Piet",
-    "Kees",
-    "Mark",
-    "Anna",
-    "Sanne",
-    "Eva",
-    "Lotte",
-    "Daan",
-    "Sem",
-    "Lucas",
-    "Emma",
-    "Julia",
-    "Noah",
-    "Liam",
-    "Sophie",
-    "Tim",
-    "Thomas",
-    "Maria",
-    "Johan",
-    "Willem",
-    "Hendrik",
-    "Geert",
-    "Frans",
-    "Joost",
-    "Ruud",
-    "Ingrid",
-    "Femke",
-    "Bram",
-    "Lars",
-    "Olaf",
-    "John",
-    "Mary",
-    "James",
-    "Robert",
-    "Linda",
-    "David",
-    "Susan",
-    "Michael",
-    "Sarah",
-    "Joe",
-    "Kamala",
-    "Donald",
-    "Angela",
-    "Olga",
-]
-# Onsets x vowels x codas: ~5,000 syllables, so names are as varied as real ones (millions
-# of distinct aliases at a few million entities) while some still collide.
-_ONSETS = [
-    "b",
-    "br",
-    "d",
-    "dr",
-    "f",
-    "g",
-    "gr",
-    "h",
-    "j",
-    "k",
-    "kl",
-    "kr",
-    "l",
-    "m",
-    "n",
-    "p",
-    "pr",
-    "r",
-    "s",
-    "sch",
-    "sl",
-    "st",
-    "t",
-    "tr",
-    "v",
-    "w",
-    "z",
-]
-_VOWELS = ["a", "e", "i", "o", "u", "aa", "ee", "oo", "ie", "oe", "ui", "ei", "au", "ou"]
-_CODAS = ["", "n", "r", "l", "s", "k", "m", "rd", "nd", "ng", "st", "lt"]
-SYLLABLES = [o + v + c for o in _ONSETS for v in _VOWELS for c in _CODAS]
 OFF_TOPIC = ("Q13442814", "Q16521", "Q4167836", "Q482994", "Q7187")  # article, taxon, ...
 COUNTRIES = ("Q55", "Q31", "Q183", "Q142", "Q30", "Q145", "Q29", "Q38", "Q159", "Q212", "Q36")
 #: How Wikidata's people, places and organisations spread over countries, roughly: the
@@ -147,98 +73,6 @@ _GEN_KIND = {
     "other": "offtopic",
 }
 _TYPE_KIND = {"PER": "person", "ORG": "organisation", "LOC": "place"}
-
-
-def _crc(*parts: Any) -> int:
-    return zlib.crc32(repr(parts).encode())
-
-
-def _snak(prop: str, value: Any, vtype: str, datatype: str) -> dict[str, Any]:
-    return {
-        "snaktype": "value",
-        "property": prop,
-        "hash": f"{_crc(prop, value):040x}",
-        "datavalue": {"value": value, "type": vtype},
-        "datatype": datatype,
-    }
-
-
-def item_value(qid: str) -> dict[str, Any]:
-    return {"entity-type": "item", "numeric-id": int(qid[1:]), "id": qid}
-
-
-def statement(
-    subject: str, prop: str, value: Any, *, rank: str = "normal", **extra: Any
-) -> dict[str, Any]:
-    """One statement in the dump's layout; `value` a QID or a ready datavalue tuple."""
-    if isinstance(value, str):
-        snak = _snak(prop, item_value(value), "wikibase-entityid", "wikibase-item")
-    else:
-        vtype, datatype, raw = value
-        snak = _snak(prop, raw, vtype, datatype)
-    claim = {
-        "mainsnak": snak,
-        "type": "statement",
-        "id": f"{subject}${_crc(subject, prop, value):032x}",
-        "rank": rank,
-    }
-    claim.update(extra)
-    return claim
-
-
-def quantity(amount: int) -> tuple[str, str, dict[str, str]]:
-    return "quantity", "quantity", {"amount": f"+{amount}", "unit": "1"}
-
-
-def population_claims(qid: str, amount: int, year: int = 2021) -> list[dict[str, Any]]:
-    """An older census and the latest one, as real places have."""
-    old_time = {"time": f"+{year - 10}-01-01T00:00:00Z", "precision": 9}
-    new_time = {"time": f"+{year}-01-01T00:00:00Z", "precision": 9}
-    return [
-        statement(
-            qid,
-            "P1082",
-            quantity(int(amount * 0.9)),
-            qualifiers={"P585": [_snak("P585", old_time, "time", "time")]},
-        ),
-        statement(
-            qid,
-            "P1082",
-            quantity(amount),
-            qualifiers={"P585": [_snak("P585", new_time, "time", "time")]},
-        ),
-    ]
-
-
-def item(
-    qid: str,
-    labels: dict[str, str],
-    *,
-    descriptions: dict[str, str] | None = None,
-    aliases: dict[str, list[str]] | None = None,
-    claims: dict[str, list[dict[str, Any]]] | None = None,
-    sitelinks: int = 0,
-) -> dict[str, Any]:
-    """An item as a dump line holds it."""
-    return {
-        "type": "item",
-        "id": qid,
-        "labels": {k: {"language": k, "value": v} for k, v in labels.items()},
-        "descriptions": {k: {"language": k, "value": v} for k, v in (descriptions or {}).items()},
-        "aliases": {
-            k: [{"language": k, "value": v} for v in vs] for k, vs in (aliases or {}).items()
-        },
-        "claims": claims or {},
-        "sitelinks": {
-            w: {"site": w, "title": labels.get("en") or qid, "badges": []}
-            for w in WIKIS[:sitelinks]
-        },
-        "pageid": int(qid[1:]) % 100_000_000,
-        "ns": 0,
-        "title": qid,
-        "lastrevid": 1_600_000_000 + int(qid[1:]) % 1000,
-        "modified": "2024-03-01T08:00:00Z",
-    }
 
 
 def sitelinks_for_prior(prior: float) -> int:
@@ -283,7 +117,7 @@ class DumpGenerator:
         self.classes: dict[str, list[str]] = {}  # kind -> leaf class QIDs under its root
         self.off_topic = 0
         self.off_topic_items = OffTopicItems(
-            self.rng, self._qid, self._words, statement, item, _snak
+            self.rng, self._qid, self._words, statement, item, snak
         )
 
     def _qid(self) -> str:

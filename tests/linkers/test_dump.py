@@ -76,7 +76,7 @@ def _class_tree_dump(path, *, malformed: bool = False) -> None:
     """Wikidata's layout: classes with P279, instances of a sub-subclass, off-topic items."""
     import orjson
 
-    from bench.scale_kit.wikidata_gen import item, population_claims, statement
+    from bench.scale_kit.wikidata_items import item, population_claims, statement
 
     def sub(qid, parent):
         return item(qid, {"en": qid}, claims={"P279": [statement(qid, "P279", parent)]})

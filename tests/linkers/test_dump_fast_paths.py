@@ -14,7 +14,7 @@ import marisa_trie
 import orjson
 import pytest
 
-from bench.scale_kit.wikidata_gen import item, population_claims, statement
+from bench.scale_kit.wikidata_items import item, population_claims, statement
 from nieuwsstroom.linkers.alias_index import index_paths
 from nieuwsstroom.linkers.dump_classes import ClassTable
 from nieuwsstroom.linkers.dump_import import collect_class_table, import_dump
