@@ -15,6 +15,11 @@ in the dump, so the result does not depend on which worker parsed what.
 At most a few blocks per worker are in flight, so memory stays bounded on a
 100 GB dump. Progress (bytes of the file, entities/s, ETA) goes to stderr
 through tqdm.
+
+Longer than the house's ~300 lines on purpose: the driver and the functions the
+worker processes run exchange bare task and result tuples (`Task`, what `_parse`
+returns) that read best side by side; if it grows, the worker side (`_state`,
+`_init_worker` to `_parse`) is the seam.
 """
 
 from __future__ import annotations

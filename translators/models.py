@@ -15,6 +15,11 @@ Argos is imported inside functions: its settings module creates directories
 when imported, which must not happen when someone merely imports this module.
 The Argos package directory is `packages_dir` when given, else Argos's own
 (ARGOS_PACKAGES_DIR, read by Argos at import).
+
+Longer than the house's ~300 lines on purpose: resolving a model and installing
+one share the nl->en, version and package-directory rules, and resolution installs
+on demand (the bundled test model, an explicit archive), so two modules would
+import each other.
 """
 
 from __future__ import annotations

@@ -21,6 +21,12 @@ Which of 2-4 run is configurable (`repairs`), so `bench/entity_translation.py
 --compare` can measure each; the default is what measured best. Every step is
 batched over all sentences that still need it, so a micro-batch costs one
 decoding call plus at most one per repair round.
+
+Longer than the house's ~300 lines on purpose: the repair steps are methods of
+one `TermDecoder` because each reads and updates the same per-sentence state
+(`_Item`: the current hypothesis, where each required name was placed, the token
+offsets) and they run in one batched order; apart, that state would cross module
+lines.
 """
 
 from __future__ import annotations

@@ -13,6 +13,11 @@ Design choices that matter for the conversion to CTranslate2 / Argos:
   target word is not lost. ``pack.verify_first_word`` checks it.
 * The source side carries no ``</s>``: Argos hands CTranslate2 the bare
   SentencePiece pieces, so training must see sources the same way.
+
+Longer than the house's ~300 lines on purpose: the vocabulary, the model config,
+the batching, the loop and the Hugging Face export must agree on those token ids
+and conventions, and `pack.py` and `build_nl_en_package.py` import them from this
+one file (run as a script folder, not a package).
 """
 
 from __future__ import annotations
