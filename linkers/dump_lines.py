@@ -213,7 +213,7 @@ def struct_values(line: DumpLine, classes: ClassTable, min_sitelinks: int = 0) -
         _texts(aliases.nl),
         _texts(aliases.en),
         _ids(claims.P17),
-        population_of(claims.P1082),
+        population_of(claims.P1082) if claims.P1082 else 0,
         sitelinks,
     )
     return item_values(line.id, classes, instance_of, fields, typed)
