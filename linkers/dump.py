@@ -182,10 +182,11 @@ class MappedDump:
         stop = data.find(b"\n", end - 1)
         return begin, len(data) if stop == -1 else stop + 1
 
-    def range(self, start: int, end: int) -> bytes:
-        """The lines the range [start, end) owns, as one bytes object."""
+    def owned(self, start: int, end: int) -> tuple[mmap.mmap | bytes, int, int]:
+        """(mapping, begin, stop): the lines the range owns, in place (a parser that
+        copies each line out need not copy the whole range first)."""
         begin, stop = self._bounds(start, end)
-        return self._map[begin:stop] if self._map is not None else b""
+        return (self._map if self._map is not None else b""), begin, stop
 
     def lines_with(self, needle: bytes, start: int, end: int) -> list[bytes]:
         """The lines the range owns that contain `needle`, found without copying the rest
@@ -200,14 +201,6 @@ class MappedDump:
             found.append(data[line_start:line_end])
             at = self._find(needle, line_end, stop)
         return found
-
-
-def split_lines(data: bytes) -> list[bytes]:
-    """`MappedDump.range`'s bytes as lines, numbered as `iter_chunks` numbers them."""
-    lines = data.split(b"\n")
-    if lines[-1] == b"":
-        lines.pop()
-    return lines
 
 
 def entity_text(line: bytes) -> bytes | None:
