@@ -119,12 +119,16 @@ class _KeyStats:
     def __init__(self) -> None:
         self.max_key_len = 0
         self.starts: set[str] = set()
+        self._seen_first: set[str] = set()  # first characters looked at already
 
     def see(self, key: str) -> None:
         if len(key) > self.max_key_len:
             self.max_key_len = len(key)
-        if not _ALNUM_START.match(key):
-            self.starts.add(key[0])
+        first = key[:1]
+        if first not in self._seen_first:  # a few hundred distinct first characters
+            self._seen_first.add(first)
+            if not _ALNUM_START.match(first):
+                self.starts.add(first)
 
     @property
     def special_starts(self) -> str:

@@ -15,6 +15,7 @@ counted and skipped: one bad line in a 100 GB dump must not cost the import.
 from __future__ import annotations
 
 import bz2
+import ctypes
 import gzip
 import mmap
 import os
@@ -110,6 +111,27 @@ def iter_chunks(
 RANGE_BYTES = 4 << 20
 
 
+def _libc_memmem() -> Any:
+    """The C library's memmem, or None (then `mmap.find`). Why: the class pass searches a
+    whole dump for `"P279"`, and CPython's find, tuned for short haystacks, runs at about
+    1.5 GB/s on dump text where glibc's memmem runs at about 3 GB/s (2.4 GB: 1.7 vs 0.95 s)."""
+    try:
+        func = ctypes.CDLL(None).memmem
+    except (OSError, AttributeError, TypeError):
+        return None
+    func.restype = ctypes.c_void_p
+    func.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t]
+    return func
+
+
+_MEMMEM = _libc_memmem()
+
+
+def _address(mapping: mmap.mmap) -> Any:
+    """A ctypes object over the mapping's first byte (`ctypes.addressof` gives the address)."""
+    return ctypes.c_char.from_buffer(mapping)
+
+
 def byte_ranges(path: Path, size: int = RANGE_BYTES) -> list[tuple[int, int]]:
     """[start, end) ranges of an uncompressed dump, for worker processes that read their
     own part of the file (`MappedDump`) instead of being sent its lines."""
@@ -126,16 +148,29 @@ class MappedDump:
     """
 
     def __init__(self, path: Path) -> None:
+        # ACCESS_COPY (private, never written: no page is copied) lets ctypes address the
+        # mapping for memmem; a read-only mapping exports no writable buffer.
+        access = mmap.ACCESS_COPY if _MEMMEM is not None else mmap.ACCESS_READ
         with Path(path).open("rb") as fh:
             size = os.fstat(fh.fileno()).st_size
-            self._map = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if size else None
+            self._map = mmap.mmap(fh.fileno(), 0, access=access) if size else None
         if self._map is not None and hasattr(mmap, "MADV_SEQUENTIAL"):
             self._map.madvise(mmap.MADV_SEQUENTIAL)
+        self._view = None if self._map is None or _MEMMEM is None else _address(self._map)
 
     def close(self) -> None:
+        self._view = None  # releases the buffer ctypes holds, so the map can close
         if self._map is not None:
             self._map.close()
             self._map = None
+
+    def _find(self, needle: bytes, start: int, stop: int) -> int:
+        """`mmap.find`, through libc's memmem when there is one (see `_MEMMEM`)."""
+        if self._view is None:
+            return self._map.find(needle, start, stop) if self._map is not None else -1
+        base = ctypes.addressof(self._view)
+        hit = _MEMMEM(base + start, max(0, stop - start), needle, len(needle))  # type: ignore[misc]
+        return -1 if not hit else hit - base
 
     def _bounds(self, start: int, end: int) -> tuple[int, int]:
         data = self._map
@@ -147,32 +182,25 @@ class MappedDump:
         stop = data.find(b"\n", end - 1)
         return begin, len(data) if stop == -1 else stop + 1
 
-    def range(self, start: int, end: int) -> bytes:
-        """The lines the range [start, end) owns, as one bytes object."""
+    def owned(self, start: int, end: int) -> tuple[mmap.mmap | bytes, int, int]:
+        """(mapping, begin, stop): the lines the range owns, in place (a parser that
+        copies each line out need not copy the whole range first)."""
         begin, stop = self._bounds(start, end)
-        return self._map[begin:stop] if self._map is not None else b""
+        return (self._map if self._map is not None else b""), begin, stop
 
     def lines_with(self, needle: bytes, start: int, end: int) -> list[bytes]:
         """The lines the range owns that contain `needle`, found without copying the rest
         (the class pass looks for `"P279"` in a whole dump)."""
         begin, stop = self._bounds(start, end)
         data, found = self._map, []
-        at = data.find(needle, begin, stop) if data is not None and begin < stop else -1
+        at = self._find(needle, begin, stop) if data is not None and begin < stop else -1
         while at != -1:
             line_start = data.rfind(b"\n", begin, at) + 1 or begin
             line_end = data.find(b"\n", at, stop)
             line_end = stop if line_end == -1 else line_end
             found.append(data[line_start:line_end])
-            at = data.find(needle, line_end, stop)
+            at = self._find(needle, line_end, stop)
         return found
-
-
-def split_lines(data: bytes) -> list[bytes]:
-    """`MappedDump.range`'s bytes as lines, numbered as `iter_chunks` numbers them."""
-    lines = data.split(b"\n")
-    if lines[-1] == b"":
-        lines.pop()
-    return lines
 
 
 def entity_text(line: bytes) -> bytes | None:

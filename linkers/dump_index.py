@@ -74,6 +74,9 @@ def _new_rows_sql(conn: sqlite3.Connection, parts: list[str]) -> tuple[str, dict
     return new, dict(types.fetchall())
 
 
+_ENCODED_CACHE = 4096
+
+
 def _fold(rules: list[str]) -> str:
     """`alias_index.aggregate`'s rule for a key's rules in alias id order."""
     return rules[0] if len(set(rules)) == 1 else reduce(merge_rule, rules[1:], rules[0])
@@ -95,12 +98,21 @@ def merged_payloads(conn: sqlite3.Connection, parts: list[str]) -> Iterator[tupl
     ):
         old.setdefault(key, []).append((qid, lang, rule, final.get(qid, etype)))
     uneven: list[str] = []
+    encoded: dict[tuple[str, str], bytes] = {}  # few distinct (rule, types) of new keys
     for key, low, high, types in conn.execute(
         "SELECT alias_norm, MIN(case_rule), MAX(case_rule), group_concat(type) "
         f"FROM ({new_sql}) GROUP BY alias_norm"
     ):
-        kinds = set(types.split(","))
         held = old.get(key)
+        if held is None and low == high:  # the common case: a key only the dump has
+            payload = encoded.get((low, types))
+            if payload is None:
+                payload = encode_payload(low, set(types.split(",")))
+                if len(encoded) < _ENCODED_CACHE:
+                    encoded[low, types] = payload
+            yield key, payload
+            continue
+        kinds = set(types.split(","))
         if held is not None:
             rules = {rule for _q, _l, rule, etype in held if etype is not None}
             if rules - {low} or low != high:

@@ -135,31 +135,33 @@ def entity_values(
         classes,
         statement_ids(claims.get("P31")),
         ItemFields(
-            labels.get("nl"),
-            labels.get("en"),
-            descriptions.get("nl"),
-            descriptions.get("en"),
-            aliases.get("nl"),
-            aliases.get("en"),
-            claims.get("P17"),
-            claims.get("P1082"),
+            _text(labels.get("nl")),
+            _text(labels.get("en")),
+            _text(descriptions.get("nl")),
+            _text(descriptions.get("en")),
+            [_text(alias) for alias in aliases.get("nl") or ()],
+            [_text(alias) for alias in aliases.get("en") or ()],
+            statement_ids(claims.get("P17")),
+            population_of(claims.get("P1082")),
             len(sitelinks) if isinstance(sitelinks, dict | list) else 0,
         ),
     )
 
 
 class ItemFields(NamedTuple):
-    """The parts of an item's JSON the KB keeps, as found (labels and descriptions
-    as {"language", "value"} objects, aliases as lists of them, statement lists)."""
+    """What the KB keeps of an item, read out of its JSON (`entity_values` from parsed
+    objects, `dump_lines` from its structs): texts ("" when absent or not an object),
+    the alias texts per language, P17's item ids (`statement_ids`) and P1082's
+    `population_of`."""
 
-    label_nl: Any
-    label_en: Any
-    description_nl: Any
-    description_en: Any
-    aliases_nl: Any
-    aliases_en: Any
-    p17: Any
-    p1082: Any
+    label_nl: str
+    label_en: str
+    description_nl: str
+    description_en: str
+    aliases_nl: list[str]
+    aliases_en: list[str]
+    countries: list[str]
+    population: int
     sitelinks: int
 
 
@@ -172,7 +174,7 @@ def item_values(
 ) -> Values | None:
     """`entity_values` from the item's fields (`dump_lines` decodes only these); `typed`:
     `classes.classify(instance_of)` when the caller has it already."""
-    label_nl, label_en = _text(fields.label_nl), _text(fields.label_en)
+    label_nl, label_en = fields.label_nl, fields.label_en
     if not (label_nl or label_en):
         return None
     if typed is None:
@@ -180,20 +182,20 @@ def item_values(
     if classes is not None and typed is None:
         return None
     etype, kind = typed or ("MISC", "")
-    pop = population_of(fields.p1082) if fields.p1082 else 0
+    pop = fields.population
     if ClassTable.is_country(instance_of):
         country: str | None = qid
     else:
         # P17 only (kb_fields.md): a person's citizenship (P27) is not where the news
         # about them happens, and the disambiguator holds a foreign country against them.
-        country = (statement_ids(fields.p17) or [None])[0]
+        country = fields.countries[0] if fields.countries else None
     row = (
         qid,
         etype,
         label_nl,
         label_en,
-        _text(fields.description_nl),
-        _text(fields.description_en),
+        fields.description_nl,
+        fields.description_en,
         max(prior_from_sitelinks(fields.sitelinks), prior_from_population(pop)),
         fields.sitelinks,
         orjson.dumps(instance_of).decode(),
@@ -208,8 +210,7 @@ def item_values(
     ):
         if label and _name_ok(label):
             names.append((label, lang, "wikidata-label", 1.0))
-        for alias in aliases or ():
-            value = alias.get("value", "") if isinstance(alias, dict) else ""
+        for value in aliases:
             if value and _name_ok(value):
                 names.append((value, lang, "wikidata-alias", 0.85))
     return row, names

@@ -56,7 +56,43 @@ def _shapes() -> list[dict]:
     no_p31 = item("Q8", {"en": "Nothing"})
     prop = item("P31", {"en": "instance of"})
     prop["type"] = "property"
-    return [ranked, numeric, somevalue, empty, odd, unlabelled, offtopic, no_p31, prop]
+    # Shapes the typed structs must read as `entity_values` does (or hand to it in full).
+    nulls = _inst("Q9", {"nl": "Nul"}, "Q21")
+    nulls["labels"]["en"] = None
+    nulls["claims"]["P31"] += [
+        {"mainsnak": None, "rank": "normal"},
+        {"mainsnak": {"datavalue": None}},
+        {"mainsnak": {"datavalue": {"value": None}}, "rank": None},
+        {"mainsnak": {"datavalue": {"value": "Q22"}}},
+        {"mainsnak": {"datavalue": {"value": {"numeric-id": None}}}},
+        {"mainsnak": {"datavalue": {"value": {"id": 7, "numeric-id": 22}}}, "rank": "preferred"},
+    ]
+    nulls["aliases"] = {"nl": [{"language": "nl"}, {"value": None}], "en": None}
+    nulls["claims"]["P17"] = [{"mainsnak": {"datavalue": {"value": {"numeric-id": 55}}}}]
+    odd_alias = _inst("Q10", {"nl": "Raar"}, "Q21")
+    odd_alias["aliases"] = {"nl": ["not an object"]}
+    odd_claim = _inst("Q11", {"nl": "Vreemd"}, "Q21")
+    odd_claim["claims"]["P31"].append("not a statement")
+    odd_value = _inst("Q12", {"nl": "Getal"}, "Q21")
+    odd_value["claims"]["P31"].append({"mainsnak": {"datavalue": {"value": 42}}})
+    odd_sitelink = _inst("Q13", {"nl": "Link"}, "Q21", sitelinks=3)
+    odd_sitelink["sitelinks"]["extra"] = "not an object"
+    return [
+        ranked,
+        numeric,
+        somevalue,
+        empty,
+        odd,
+        unlabelled,
+        offtopic,
+        no_p31,
+        prop,
+        nulls,
+        odd_alias,
+        odd_claim,
+        odd_value,
+        odd_sitelink,
+    ]
 
 
 @pytest.mark.parametrize("entity", _shapes(), ids=lambda e: e["id"])
