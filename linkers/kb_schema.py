@@ -99,6 +99,8 @@ ADD_ALIAS_SQL = f"""
 
 
 def entity_from_row(row: tuple[Any, ...]) -> EntityRecord:
+    """The record for one row in `entities` column order: the one place that order meets
+    `EntityRecord`, for rows read from a file and rows parsed out of a dump alike."""
     return EntityRecord(
         qid=row[0],
         type=row[1],

@@ -18,6 +18,7 @@ import orjson
 
 from nieuwsstroom.linkers.dump_classes import ClassTable
 from nieuwsstroom.linkers.kb_records import AliasRecord, EntityRecord
+from nieuwsstroom.linkers.kb_schema import entity_from_row
 from nieuwsstroom.linkers.prominence import prior_from_population, prior_from_sitelinks
 
 LANGS = ("nl", "en")
@@ -225,18 +226,5 @@ def entity_from_json(
     if found is None:
         return None
     row, names = found
-    record = EntityRecord(
-        qid=row[0],
-        type=row[1],
-        label_nl=row[2],
-        label_en=row[3],
-        description_nl=row[4],
-        description_en=row[5],
-        prior=row[6],
-        sitelinks=row[7],
-        instance_of=tuple(orjson.loads(row[8])),
-        country=row[9],
-        population=row[10],
-        kind=row[11],
-    )
+    record = entity_from_row(row)
     return record, [AliasRecord(name, row[0], lang, src, w) for name, lang, src, w in names]
