@@ -11,7 +11,6 @@ that port is taken it picks a free one and says so. The broker itself lives in
 from __future__ import annotations
 
 import signal
-import socket
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -79,20 +78,10 @@ def default_port() -> int:
     return KAFKA_PORT
 
 
-def port_is_free(port: int) -> bool:
-    """True if 127.0.0.1:port can be bound now (SO_REUSEADDR, as the JVM binds it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
 def choose_port(requested: int | None) -> tuple[int, str | None]:
     """(port to ask the broker for, a note for the user); 0 means "a free one"."""
     from nieuwsstroom.stream.cli.errors import CliError
+    from nieuwsstroom.stream.local_kafka.ports import port_is_free
 
     if requested is not None:
         if requested and not port_is_free(requested):
